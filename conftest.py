@@ -1,0 +1,1 @@
+pytest_plugins = ["clinic_shared.testing.plugin"]

@@ -1,0 +1,118 @@
+"""Reading and writing products in the catalog's own tables."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+from sqlalchemy import delete, func, insert, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from catalog.adapters.orm import product_conditions, products, skus
+from catalog.domain.product import Product, Sku
+from catalog.domain.vocabulary import Category, Condition, Route, Status
+
+
+@dataclass(frozen=True)
+class ProductFilter:
+    condition: Condition | None = None
+    route: Route | None = None
+    category: Category | None = None
+    q: str | None = None
+    status: Status | None = Status.active
+
+
+class ProductRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def get(self, product_id: str) -> Product | None:
+        row = (await self.session.execute(select(products).where(products.c.id == product_id))).first()
+        return (await self._load([row]))[0] if row else None
+
+    async def get_by_slug(self, slug: str) -> Product | None:
+        row = (await self.session.execute(select(products).where(products.c.slug == slug))).first()
+        return (await self._load([row]))[0] if row else None
+
+    async def slug_taken(self, slug: str, other_than: str | None = None) -> bool:
+        stmt = select(products.c.id).where(products.c.slug == slug)
+        if other_than:
+            stmt = stmt.where(products.c.id != other_than)
+        return (await self.session.execute(stmt)).first() is not None
+
+    async def skus_taken(self, codes: list[str], other_than: str | None = None) -> list[str]:
+        stmt = select(skus.c.sku).where(skus.c.sku.in_(codes))
+        if other_than:
+            stmt = stmt.where(skus.c.product_id != other_than)
+        return sorted(r[0] for r in await self.session.execute(stmt))
+
+    async def list(self, f: ProductFilter, limit: int, offset: int) -> tuple[list[Product], int]:
+        stmt = select(products)
+        if f.status is not None:
+            stmt = stmt.where(products.c.status == f.status.value)
+        if f.route is not None:
+            stmt = stmt.where(products.c.route == f.route.value)
+        if f.category is not None:
+            stmt = stmt.where(products.c.category == f.category.value)
+        if f.condition is not None:
+            stmt = stmt.where(products.c.id.in_(
+                select(product_conditions.c.product_id).where(product_conditions.c.condition == f.condition.value)
+            ))
+        if f.q:
+            escaped = f.q.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            like = f"%{escaped}%"
+            stmt = stmt.where(or_(func.lower(products.c.name).like(like, escape="\\"),
+                                  func.lower(products.c.description).like(like, escape="\\")))
+        total = (await self.session.execute(select(func.count()).select_from(stmt.subquery()))).scalar_one()
+        rows = (await self.session.execute(stmt.order_by(products.c.name, products.c.id).limit(limit).offset(offset))).all()
+        return await self._load(rows), int(total)
+
+    async def add(self, p: Product) -> None:
+        await self.session.execute(insert(products).values(**self._row(p), created_at=p.created_at))
+        await self._write_children(p)
+
+    async def save(self, p: Product) -> None:
+        await self.session.execute(update(products).where(products.c.id == p.id).values(**self._row(p)))
+        await self.session.execute(delete(product_conditions).where(product_conditions.c.product_id == p.id))
+        await self.session.execute(delete(skus).where(skus.c.product_id == p.id))
+        await self._write_children(p)
+
+    @staticmethod
+    def _row(p: Product) -> dict[str, object]:
+        return {
+            "id": p.id, "slug": p.slug, "name": p.name, "description": p.description,
+            "category": p.category.value, "route": p.route.value if p.route else None,
+            "regions": json.dumps(sorted(p.regions)), "requires_evaluation": p.requires_evaluation,
+            "status": p.status.value, "version": p.version, "updated_at": p.updated_at,
+        }
+
+    async def _write_children(self, p: Product) -> None:
+        if p.conditions:
+            await self.session.execute(insert(product_conditions),
+                                       [{"product_id": p.id, "condition": c.value} for c in p.conditions])
+        await self.session.execute(insert(skus), [
+            {"sku": s.sku, "product_id": p.id, "position": i, "label": s.label, "dose": s.dose,
+             "sessions": s.sessions, "supply_days": s.supply_days} for i, s in enumerate(p.skus)
+        ])
+
+    async def _load(self, rows: list) -> list[Product]:  # type: ignore[type-arg]
+        ids = [r.id for r in rows]
+        conds: dict[str, list[Condition]] = {i: [] for i in ids}
+        sku_map: dict[str, list[Sku]] = {i: [] for i in ids}
+        if ids:
+            for c in await self.session.execute(
+                select(product_conditions).where(product_conditions.c.product_id.in_(ids))
+                .order_by(product_conditions.c.condition)
+            ):
+                conds[c.product_id].append(Condition(c.condition))
+            for s in await self.session.execute(select(skus).where(skus.c.product_id.in_(ids)).order_by(skus.c.position)):
+                sku_map[s.product_id].append(Sku(s.sku, s.label, s.dose, s.sessions, s.supply_days))
+        return [
+            Product(
+                id=r.id, slug=r.slug, name=r.name, description=r.description, category=Category(r.category),
+                route=Route(r.route) if r.route else None, conditions=conds[r.id], regions=json.loads(r.regions),
+                requires_evaluation=r.requires_evaluation, status=Status(r.status), skus=sku_map[r.id],
+                version=r.version, created_at=r.created_at, updated_at=r.updated_at,
+            )
+            for r in rows
+        ]

@@ -1,0 +1,29 @@
+"""The one place that wires the catalog: settings, runtime (database, broker, outbox), routes."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+from clinic_shared.events.catalog import ProductArchived, ProductPublished, ProductUpdated
+from clinic_shared.http import create_service_app
+from clinic_shared.runtime import ServiceRuntime
+
+from catalog.entrypoints.http.routes import products
+from catalog.settings import CatalogSettings
+
+SERVICE = "catalog"
+
+
+def build_runtime(settings: CatalogSettings | None = None) -> ServiceRuntime:
+    return ServiceRuntime(
+        service=SERVICE, settings=settings or CatalogSettings(),
+        publishes=[ProductPublished, ProductUpdated, ProductArchived],
+    )
+
+
+def create_app(settings: CatalogSettings | None = None) -> FastAPI:
+    return create_service_app(
+        build_runtime(settings), title="Catalog",
+        description="The clinic's treatments and consultations: products, SKUs, where they are sold.",
+        routers=[products.router],
+    )

@@ -1,0 +1,44 @@
+"""The catalog's words: categories, routes of administration, conditions, and US state codes."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Category(StrEnum):
+    evaluation = "evaluation"
+    infusion = "infusion"
+    injection = "injection"
+    troche = "troche"
+    nasal_spray = "nasal_spray"
+    therapy = "therapy"
+    membership = "membership"
+
+
+class Route(StrEnum):
+    IV = "IV"
+    IM = "IM"
+    sublingual = "sublingual"
+    intranasal = "intranasal"
+
+
+class Condition(StrEnum):
+    depression = "depression"
+    anxiety = "anxiety"
+    ptsd = "ptsd"
+    bipolar = "bipolar"
+    ocd = "ocd"
+    chronic_pain = "chronic_pain"
+    suicidal_ideation = "suicidal_ideation"
+
+
+class Status(StrEnum):
+    draft = "draft"
+    active = "active"
+    archived = "archived"
+
+
+US_STATES = frozenset(
+    "AL AK AZ AR CA CO CT DE DC FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH NJ NM NY "
+    "NC ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY".split()
+)

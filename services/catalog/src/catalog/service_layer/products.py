@@ -1,0 +1,111 @@
+"""Catalog use cases. Each change commits with its event (through the outbox) or not at all."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import replace
+from typing import Any
+
+from clinic_shared.errors import Problem
+from clinic_shared.events.base import utcnow
+from clinic_shared.events.catalog import ProductArchived, ProductPublished, ProductUpdated, SkuSnapshot
+from clinic_shared.runtime import ServiceRuntime
+
+from catalog.adapters.repository import ProductFilter, ProductRepository
+from catalog.domain.product import Product, ProductInvalid, Sku
+from catalog.domain.vocabulary import Status
+
+
+def snapshot(p: Product, cls: type[ProductPublished] | type[ProductUpdated]) -> ProductPublished | ProductUpdated:
+    return cls(
+        product_id=p.id, slug=p.slug, name=p.name, category=p.category.value,
+        route=p.route.value if p.route else None, conditions=[c.value for c in p.conditions],
+        regions=sorted(p.regions), requires_evaluation=p.requires_evaluation, status=p.status.value,
+        skus=[SkuSnapshot(sku=s.sku, label=s.label, dose=s.dose, sessions=s.sessions, supply_days=s.supply_days)
+              for s in p.skus],
+        version=p.version,
+    )
+
+
+async def _check_unique(repo: ProductRepository, p: Product, other_than: str | None = None) -> None:
+    if await repo.slug_taken(p.slug, other_than):
+        raise Problem(409, "Conflict", f"The slug '{p.slug}' is already used by another product.")
+    taken = await repo.skus_taken([s.sku for s in p.skus], other_than)
+    if taken:
+        raise Problem(409, "Conflict", f"SKU(s) already used by another product: {', '.join(taken)}.")
+
+
+def _validated(p: Product) -> Product:
+    try:
+        p.check()
+    except ProductInvalid as exc:
+        raise Problem(422, "Invalid product", str(exc)) from exc
+    return p
+
+
+async def create_product(runtime: ServiceRuntime, data: dict[str, Any]) -> Product:
+    now = utcnow()
+    skus = [Sku(**s) for s in data.pop("skus")]
+    product = _validated(Product(id=str(uuid.uuid4()), skus=skus, version=1, created_at=now, updated_at=now, **data))
+    if product.status is Status.archived:
+        raise Problem(422, "Invalid product", "A new product is draft or active, not archived.")
+    async with runtime.transaction() as tx:
+        repo = ProductRepository(tx.session)
+        await _check_unique(repo, product)
+        await repo.add(product)
+        if product.for_sale:
+            await tx.publish(snapshot(product, ProductPublished), subject=product.slug)
+    return product
+
+
+async def update_product(runtime: ServiceRuntime, product_id: str, changes: dict[str, Any]) -> Product:
+    async with runtime.transaction() as tx:
+        repo = ProductRepository(tx.session)
+        current = await repo.get(product_id)
+        if current is None:
+            raise Problem(404, "Not Found", f"No product with id {product_id}.")
+        if current.status is Status.archived:
+            raise Problem(409, "Conflict", "An archived product cannot be changed.")
+        if changes.get("status") == Status.archived:
+            raise Problem(422, "Invalid product", "Archive a product with POST /products/{id}/archive.")
+        if "skus" in changes:
+            changes["skus"] = [Sku(**s) for s in changes["skus"]]
+        updated = _validated(replace(current, **changes, version=current.version + 1, updated_at=utcnow()))
+        await _check_unique(repo, updated, other_than=product_id)
+        await repo.save(updated)
+        if updated.for_sale:
+            cls = ProductPublished if not current.for_sale else ProductUpdated
+            await tx.publish(snapshot(updated, cls), subject=updated.slug)
+        elif current.for_sale:  # back to draft: off sale downstream, as an archive is
+            await tx.publish(ProductArchived(product_id=updated.id, slug=updated.slug,
+                                             skus=[s.sku for s in updated.skus], version=updated.version))
+    return updated
+
+
+async def archive_product(runtime: ServiceRuntime, product_id: str) -> Product:
+    async with runtime.transaction() as tx:
+        repo = ProductRepository(tx.session)
+        current = await repo.get(product_id)
+        if current is None:
+            raise Problem(404, "Not Found", f"No product with id {product_id}.")
+        if current.status is Status.archived:
+            return current  # archiving twice is the same archive: no second event
+        archived = replace(current, status=Status.archived, version=current.version + 1, updated_at=utcnow())
+        await repo.save(archived)
+        await tx.publish(ProductArchived(product_id=archived.id, slug=archived.slug,
+                                         skus=[s.sku for s in archived.skus], version=archived.version),
+                         subject=archived.slug)
+    return archived
+
+
+async def list_products(runtime: ServiceRuntime, f: ProductFilter, limit: int, offset: int) -> tuple[list[Product], int]:
+    async with runtime.sessions() as session:
+        return await ProductRepository(session).list(f, limit, offset)
+
+
+async def product_by_slug(runtime: ServiceRuntime, slug: str, public: bool = True) -> Product:
+    async with runtime.sessions() as session:
+        product = await ProductRepository(session).get_by_slug(slug)
+    if product is None or (public and not product.for_sale):
+        raise Problem(404, "Not Found", f"No product with slug '{slug}'.")
+    return product

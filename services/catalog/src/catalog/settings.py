@@ -1,0 +1,13 @@
+from __future__ import annotations
+
+from pydantic_settings import SettingsConfigDict
+
+from clinic_shared.settings import ServiceSettings
+
+
+class CatalogSettings(ServiceSettings):
+    """CATALOG_DATABASE_URL and the shared variables (KAFKA_BOOTSTRAP_SERVERS, AUTH_JWT_SECRET, ...)."""
+
+    model_config = SettingsConfigDict(env_prefix="CATALOG_", extra="ignore", populate_by_name=True)
+
+    database_url: str = "sqlite+aiosqlite:///var/data/catalog.db"

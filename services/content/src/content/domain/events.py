@@ -1,0 +1,51 @@
+"""Domain events an article records; the service layer turns them into published integration events.
+
+Plain dataclasses: what happened, in the past tense, with what a subscriber needs and nothing
+private. They leave the service only after the article's changes are committed (the outbox).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from uuid import UUID
+
+
+@dataclass(frozen=True)
+class ArticlePublished:
+    article_id: UUID
+    slug: str
+    title: str
+    summary: str
+    conditions: tuple[str, ...]
+    tags: tuple[str, ...]
+    related_skus: tuple[str, ...]
+    version: int
+    occurred_at: datetime
+
+
+@dataclass(frozen=True)
+class ArticleUpdated:
+    """A published article changed; ``changed_fields`` names what changed."""
+
+    article_id: UUID
+    slug: str
+    title: str
+    summary: str
+    conditions: tuple[str, ...]
+    tags: tuple[str, ...]
+    related_skus: tuple[str, ...]
+    changed_fields: tuple[str, ...]
+    version: int
+    occurred_at: datetime
+
+
+@dataclass(frozen=True)
+class ArticleUnpublished:
+    article_id: UUID
+    slug: str
+    version: int
+    occurred_at: datetime
+
+
+ArticleEvent = ArticlePublished | ArticleUpdated | ArticleUnpublished

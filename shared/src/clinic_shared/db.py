@@ -1,0 +1,111 @@
+"""Database plumbing: engines built by factories (never at import), and the messaging tables.
+
+PostgreSQL in tests and production; SQLite files under var/ are the embedded default for `make up`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    DateTime,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    event,
+)
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+_MESSAGING = MetaData(naming_convention=NAMING)
+
+OUTBOX = Table(
+    "outbox", _MESSAGING,
+    # The autoincrement id is the publish order: the relay sends rows in id order.
+    Column("id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True),
+    Column("event_id", String(64), nullable=False, unique=True),
+    Column("topic", String(200), nullable=False),
+    Column("key", String(200), nullable=False),
+    Column("event_type", String(200), nullable=False),
+    Column("source", String(200), nullable=False),
+    Column("subject", String(200), nullable=True),
+    Column("payload", Text, nullable=False),
+    Column("trace_headers", Text, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("published_at", DateTime(timezone=True), nullable=True, index=True),
+    Column("attempts", Integer, nullable=False),
+    Column("last_error", Text, nullable=True),
+)
+
+INBOX = Table(
+    "inbox", _MESSAGING,
+    Column("consumer", String(200), primary_key=True),
+    Column("event_id", String(64), primary_key=True),
+    Column("event_type", String(200), nullable=False),
+    Column("processed_at", DateTime(timezone=True), nullable=False),
+)
+
+
+def new_metadata() -> MetaData:
+    """A service's metadata, holding copies of the outbox and inbox tables every service has."""
+    metadata = MetaData(naming_convention=NAMING)
+    OUTBOX.to_metadata(metadata)
+    INBOX.to_metadata(metadata)
+    return metadata
+
+
+def create_engine(url: str, *, echo: bool = False) -> AsyncEngine:
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        if parsed.database and parsed.database != ":memory:":
+            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_async_engine(url, echo=echo, connect_args={"timeout": 30})
+
+        @event.listens_for(engine.sync_engine, "connect")
+        def _sqlite_pragmas(dbapi_conn, _record):  # type: ignore[no-untyped-def]
+            cur = dbapi_conn.cursor()
+            cur.execute("PRAGMA journal_mode=WAL")
+            cur.execute("PRAGMA foreign_keys=ON")
+            cur.execute("PRAGMA busy_timeout=30000")
+            cur.close()
+
+        return engine
+    return create_async_engine(url, echo=echo, pool_pre_ping=True, pool_size=10, max_overflow=10)
+
+
+def sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    return async_sessionmaker(engine, expire_on_commit=False)
+
+
+def is_postgres(engine_or_session: AsyncEngine | AsyncSession) -> bool:
+    bind = engine_or_session.bind if isinstance(engine_or_session, AsyncSession) else engine_or_session
+    return bind is not None and bind.dialect.name == "postgresql"
+
+
+def upgrade(service_dir: Path, url: str) -> None:
+    """Run a service's alembic migrations to head (sync; call it via asyncio.to_thread from async code)."""
+    from alembic import command
+    from alembic.config import Config
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(service_dir / "migrations"))
+    cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+    command.upgrade(cfg, "head")
+
+
+async def upgrade_async(service_dir: Path, url: str) -> None:
+    await asyncio.to_thread(upgrade, service_dir, url)

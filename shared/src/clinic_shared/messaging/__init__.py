@@ -1,0 +1,1 @@
+"""Kafka plumbing: the producer factory, the consumer policy, the inbox, the DLQ and topics."""

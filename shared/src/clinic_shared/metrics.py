@@ -1,0 +1,24 @@
+"""Prometheus metrics of the plumbing, labelled by service. Services add their own business metrics."""
+
+from __future__ import annotations
+
+from prometheus_client import Counter, Gauge, Histogram
+
+HTTP_REQUESTS = Counter(
+    "clinic_http_requests_total", "HTTP requests answered", ["service", "method", "route", "status"]
+)
+HTTP_LATENCY = Histogram(
+    "clinic_http_request_duration_seconds", "HTTP request duration", ["service", "method", "route"]
+)
+OUTBOX_BACKLOG = Gauge("clinic_outbox_backlog", "Outbox rows not yet confirmed by the broker", ["service"])
+OUTBOX_OLDEST_AGE = Gauge(
+    "clinic_outbox_oldest_age_seconds", "Age of the oldest unconfirmed outbox row", ["service"]
+)
+OUTBOX_PUBLISHED = Counter("clinic_outbox_published_total", "Outbox rows confirmed by the broker", ["service"])
+OUTBOX_PUBLISH_ERRORS = Counter("clinic_outbox_publish_errors_total", "Failed outbox publishes", ["service"])
+CONSUMER_MESSAGES = Counter(
+    "clinic_consumer_messages_total", "Messages handled by outcome", ["service", "topic", "outcome"]
+)
+CONSUMER_LAG = Gauge("clinic_consumer_lag", "Messages behind the partition end", ["service", "topic", "partition"])
+CONSUMER_RETRIES = Counter("clinic_consumer_retries_total", "Handler attempts that failed", ["service", "topic"])
+DLQ_MESSAGES = Counter("clinic_dlq_messages_total", "Messages sent to a dead-letter topic", ["service", "topic"])

@@ -1,0 +1,167 @@
+"""A service's running parts, built by a factory and started in the app's lifespan (never at import).
+
+The runtime owns the database engine, the Kafka producer, the outbox relay and the consumers, and
+gives handlers the one way to change state: `async with runtime.transaction() as tx`, which stages
+events with `tx.publish(...)` and wakes the relay right after the commit.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from contextlib import asynccontextmanager, suppress
+from dataclasses import dataclass
+
+from aiokafka import AIOKafkaProducer
+from opentelemetry.instrumentation.sqlalchemy import SQLAlchemyInstrumentor
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from tenacity import AsyncRetrying, stop_after_delay, wait_exponential
+
+from clinic_shared import db
+from clinic_shared.events.base import Event
+from clinic_shared.logs import configure_logging
+from clinic_shared.messaging.consumer import EventConsumer, Subscription, run_forever
+from clinic_shared.messaging.kafka import ensure_topics, new_producer, with_dlqs
+from clinic_shared.outbox.relay import OutboxRelay
+from clinic_shared.outbox.writer import add_event
+from clinic_shared.settings import ServiceSettings
+from clinic_shared.telemetry import setup_tracing
+
+log = logging.getLogger("clinic.runtime")
+
+
+@dataclass
+class Tx:
+    """One business transaction: the session, and events staged into the outbox with it."""
+
+    session: AsyncSession
+    source: str
+
+    async def publish(self, event: Event, subject: str | None = None) -> str:
+        return await add_event(self.session, event, source=self.source, subject=subject)
+
+
+BackgroundJob = Callable[["ServiceRuntime"], Awaitable[None]]
+
+
+class ServiceRuntime:
+    def __init__(
+        self, *, service: str, settings: ServiceSettings, publishes: Sequence[type[Event]] = (),
+        subscriptions: Sequence[Subscription] = (), background: Sequence[BackgroundJob] = (),
+    ) -> None:
+        self.service = service
+        self.settings = settings
+        self.publishes = list(publishes)
+        self.subscriptions = list(subscriptions)
+        self._background = list(background)
+        self._tasks: list[asyncio.Task[None]] = []
+        self.consumers: list[EventConsumer] = []
+        self._engine: AsyncEngine | None = None
+        self._sessions: async_sessionmaker[AsyncSession] | None = None
+        self._producer: AIOKafkaProducer | None = None
+        self._relay: OutboxRelay | None = None
+
+    # -- parts, available once started --------------------------------------------------------
+    @property
+    def engine(self) -> AsyncEngine:
+        assert self._engine is not None, "runtime not started"
+        return self._engine
+
+    @property
+    def sessions(self) -> async_sessionmaker[AsyncSession]:
+        assert self._sessions is not None, "runtime not started"
+        return self._sessions
+
+    @property
+    def relay(self) -> OutboxRelay:
+        assert self._relay is not None, "runtime not started"
+        return self._relay
+
+    @property
+    def producer(self) -> AIOKafkaProducer:
+        assert self._producer is not None, "runtime not started"
+        return self._producer
+
+    def topics(self) -> list[str]:
+        published = [cls.TOPIC for cls in self.publishes]
+        consumed = [t for s in self.subscriptions for t in s.topics]
+        return [self.settings.kafka_topic_prefix + t for t in dict.fromkeys([*published, *with_dlqs(consumed)])]
+
+    # -- lifecycle ------------------------------------------------------------------------------
+    async def start(self) -> None:
+        s = self.settings
+        configure_logging(self.service, s.log_level)
+        setup_tracing(self.service)
+        self._engine = db.create_engine(s.database_url)
+        # instrument() is once per process; each runtime's engine needs its own tracer (tests run several).
+        SQLAlchemyInstrumentor()._instrument(engine=self._engine.sync_engine)
+        self._sessions = db.sessionmaker(self._engine)
+        async for attempt in AsyncRetrying(stop=stop_after_delay(60), wait=wait_exponential(0.5, max=5),
+                                           reraise=True):
+            with attempt:
+                await ensure_topics(s.kafka_bootstrap_servers, self.topics(), s.kafka_topic_partitions)
+        self._producer = new_producer(s.kafka_bootstrap_servers, self.service)
+        await self._producer.start()
+        self._relay = OutboxRelay(
+            service=self.service, sessions=self._sessions, producer=self._producer,
+            topic_prefix=s.kafka_topic_prefix, poll_interval=s.outbox_poll_interval,
+        )
+        self._spawn(self._relay.run())
+        if s.run_consumers:
+            for sub in self.subscriptions:
+                consumer = EventConsumer(
+                    service=self.service, subscription=sub, bootstrap_servers=s.kafka_bootstrap_servers,
+                    sessions=self._sessions, producer=self._producer, topic_prefix=s.kafka_topic_prefix,
+                    max_attempts=s.consumer_max_attempts, backoff_seconds=s.consumer_backoff_seconds,
+                    on_commit=self._relay.notify,
+                )
+                await consumer.start()
+                self.consumers.append(consumer)
+                self._spawn(run_forever(consumer))
+        for job in self._background:
+            self._spawn(job(self))
+        log.info("service started", extra={"topics": self.topics()})
+
+    async def stop(self) -> None:
+        for task in self._tasks:
+            task.cancel()
+        for task in self._tasks:
+            with suppress(asyncio.CancelledError, Exception):
+                await task
+        self._tasks.clear()
+        for consumer in self.consumers:
+            with suppress(Exception):
+                await consumer.stop()
+        self.consumers.clear()
+        if self._producer is not None:
+            with suppress(Exception):
+                await self._producer.stop()
+        if self._engine is not None:
+            await self._engine.dispose()
+
+    def _spawn(self, coro: Awaitable[None]) -> None:
+        self._tasks.append(asyncio.ensure_future(coro))
+
+    # -- use -------------------------------------------------------------------------------------
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[Tx]:
+        async with self.sessions() as session, session.begin():
+            yield Tx(session, f"/{self.service}")
+        self.relay.notify()
+
+    async def readiness(self) -> dict[str, str]:
+        checks: dict[str, str] = {}
+        try:
+            async with self.sessions() as session:
+                await asyncio.wait_for(session.execute(text("SELECT 1")), 5)
+            checks["database"] = "ok"
+        except Exception as exc:
+            checks["database"] = f"unreachable: {type(exc).__name__}"
+        try:
+            await asyncio.wait_for(self.producer.client.fetch_all_metadata(), 5)
+            checks["broker"] = "ok"
+        except Exception as exc:
+            checks["broker"] = f"unreachable: {type(exc).__name__}"
+        return checks

@@ -1,0 +1,92 @@
+"""The consumer policy on real Kafka and PostgreSQL: idempotence, retries, the DLQ and its replay."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import subprocess
+import sys
+import uuid
+
+from aiokafka import AIOKafkaProducer
+
+from clinic_shared.events.envelope import ce_headers
+from clinic_shared.messaging.dlq import list_dead_letters
+from clinic_shared.settings import ServiceSettings
+from clinic_shared.testing.plugin import eventually, read_topic
+
+from .notes_service import NoteWritten, Switches, build, effect_count
+
+
+async def _produce(settings: ServiceSettings, records: list[tuple[str, bytes, list]]) -> None:
+    producer = AIOKafkaProducer(bootstrap_servers=settings.kafka_bootstrap_servers, acks="all")
+    await producer.start()
+    try:
+        for key, value, headers in records:
+            await producer.send_and_wait(settings.kafka_topic_prefix + NoteWritten.TOPIC, value=value,
+                                         key=key.encode(), headers=headers)
+    finally:
+        await producer.stop()
+
+
+def _note(note_id: str, text: str = "hello", key: str = "same-key", event_id: str | None = None):
+    event = NoteWritten(note_id=note_id, key=key, text=text)
+    headers = ce_headers(event_id=event_id or str(uuid.uuid4()), event_type=event.TYPE, source="/test",
+                         time=event.occurred_at, subject=None)
+    return key, event.model_dump_json().encode(), headers
+
+
+async def test_the_same_event_delivered_twice_changes_state_once(notes_settings: ServiceSettings) -> None:
+    runtime, _ = build(notes_settings)
+    await runtime.start()
+    try:
+        twice = _note("dup")
+        await _produce(notes_settings, [twice, twice, _note("after")])
+        await eventually(lambda: effect_count(runtime, "after"))
+        assert await effect_count(runtime, "dup") == 1
+    finally:
+        await runtime.stop()
+
+
+async def test_poison_message_goes_to_dlq_after_retries_the_next_is_processed_and_replay_brings_it_back(
+    notes_settings: ServiceSettings,
+) -> None:
+    Switches.poison_fails = True
+    runtime, _ = build(notes_settings)
+    await runtime.start()
+    topic = notes_settings.kafka_topic_prefix + NoteWritten.TOPIC
+    try:
+        not_json = ("same-key", b"{not json", _note("x")[2])
+        await _produce(notes_settings, [_note("bad", text="poison"), not_json, _note("good")])
+        await eventually(lambda: effect_count(runtime, "good"))
+        assert await effect_count(runtime, "bad") == 0
+
+        letters = await list_dead_letters(notes_settings.kafka_bootstrap_servers, topic)
+        assert len(letters) == 2
+        by_error = sorted(letters, key=lambda d: d.error)
+        assert by_error[0].error.startswith("EnvelopeError: the value is not JSON")
+        assert by_error[1].error == "RuntimeError: cannot handle note bad"
+        assert {d.headers["dlq_origin_topic"] for d in letters} == {topic}
+        assert all(d.headers["dlq_origin_offset"].isdigit() for d in letters)
+        assert all(d.headers["dlq_consumer"] == "notes.effects" for d in letters)
+        retries = [s for s in runtime.consumers][0]
+        assert retries.name == "notes.effects"
+
+        Switches.poison_fails = False  # the bug is fixed; ops replay the dead letters
+        env = {**os.environ, "KAFKA_TOPIC_PREFIX": notes_settings.kafka_topic_prefix}
+        proc = await asyncio.to_thread(
+            subprocess.run, [sys.executable, "-m", "clinic_shared.messaging.dlq_cli", "replay", NoteWritten.TOPIC,
+                             "--bootstrap", notes_settings.kafka_bootstrap_servers],
+            env=env, capture_output=True, text=True, timeout=120)
+        assert proc.returncode == 0, proc.stderr
+        assert "replayed 2 message(s)" in proc.stderr
+        await eventually(lambda: effect_count(runtime, "bad"))
+        assert await effect_count(runtime, "bad") == 1
+    finally:
+        Switches.poison_fails = True
+        await runtime.stop()
+    # The unreadable one failed again and is back in the DLQ; nothing was replayed twice.
+    letters = await list_dead_letters(notes_settings.kafka_bootstrap_servers, topic)
+    assert len(letters) == 3
+    records = await read_topic(notes_settings.kafka_bootstrap_servers, topic, expect=5, timeout=3)
+    assert len(records) == 5
