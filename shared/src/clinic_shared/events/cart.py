@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import ClassVar
 
 from pydantic import BaseModel
@@ -39,6 +40,8 @@ class OrderPaid(_OrderEvent):
     TYPE: ClassVar[str] = "clinic.cart.order-paid.v1"
 
     payment_intent_id: str
+    # When the order was placed: a discount valid then is redeemed even if the payment lands later.
+    placed_at: datetime | None = None
     lines: list[OrderLine]
     total: int
     currency: str

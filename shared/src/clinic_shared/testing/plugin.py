@@ -137,3 +137,22 @@ async def eventually(check: Any, timeout: float = 15.0, interval: float = 0.1) -
             return last
         await asyncio.sleep(interval)
     raise AssertionError(f"condition not met within {timeout}s; last value: {last!r}")
+
+
+TEST_SECRET = "test-secret-for-jwt-signing-only"
+
+
+def auth_headers(sub: str, *roles: str, secret: str = TEST_SECRET) -> dict[str, str]:
+    """A bearer token header for a test user (roles: customer, editor, moderator, ops)."""
+    from clinic_shared.auth import issue_token
+
+    return {"Authorization": f"Bearer {issue_token(secret, sub, list(roles))}"}
+
+
+def service_test_settings(infra: Infra, database_url: str, prefix: str) -> dict[str, Any]:
+    """Settings every service test uses: the real broker and database, a unique topic prefix."""
+    return {
+        "database_url": database_url, "kafka_bootstrap_servers": infra.kafka, "kafka_topic_prefix": prefix,
+        "environment": "test", "auth_jwt_secret": TEST_SECRET, "outbox_poll_interval": 0.2,
+        "consumer_max_attempts": 3, "consumer_backoff_seconds": 0.05, "kafka_topic_partitions": 1,
+    }
