@@ -5,13 +5,11 @@ from pathlib import Path
 
 import httpx
 import pytest
-
+from catalog.bootstrap import create_app
+from catalog.settings import CatalogSettings
 from clinic_shared.db import upgrade_async
 from clinic_shared.testing.infra import Infra
 from clinic_shared.testing.plugin import running, service_test_settings
-
-from catalog.bootstrap import create_app
-from catalog.settings import CatalogSettings
 
 SERVICE_DIR = Path(__file__).resolve().parents[1]
 

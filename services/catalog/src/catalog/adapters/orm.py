@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Boolean, Column, DateTime, ForeignKey, Integer, String, Table, Text
-
 from clinic_shared.db import new_metadata
+from sqlalchemy import Boolean, Column, DateTime, ForeignKey, Integer, String, Table, Text
 
 metadata = new_metadata()
 

@@ -64,7 +64,8 @@ class ProductRepository:
             stmt = stmt.where(or_(func.lower(products.c.name).like(like, escape="\\"),
                                   func.lower(products.c.description).like(like, escape="\\")))
         total = (await self.session.execute(select(func.count()).select_from(stmt.subquery()))).scalar_one()
-        rows = (await self.session.execute(stmt.order_by(products.c.name, products.c.id).limit(limit).offset(offset))).all()
+        page = stmt.order_by(products.c.name, products.c.id).limit(limit).offset(offset)
+        rows = (await self.session.execute(page)).all()
         return await self._load(rows), int(total)
 
     async def add(self, p: Product) -> None:
@@ -105,7 +106,8 @@ class ProductRepository:
                 .order_by(product_conditions.c.condition)
             ):
                 conds[c.product_id].append(Condition(c.condition))
-            for s in await self.session.execute(select(skus).where(skus.c.product_id.in_(ids)).order_by(skus.c.position)):
+            sku_rows = select(skus).where(skus.c.product_id.in_(ids)).order_by(skus.c.position)
+            for s in await self.session.execute(sku_rows):
                 sku_map[s.product_id].append(Sku(s.sku, s.label, s.dose, s.sessions, s.supply_days))
         return [
             Product(

@@ -98,7 +98,9 @@ async def archive_product(runtime: ServiceRuntime, product_id: str) -> Product:
     return archived
 
 
-async def list_products(runtime: ServiceRuntime, f: ProductFilter, limit: int, offset: int) -> tuple[list[Product], int]:
+async def list_products(
+    runtime: ServiceRuntime, f: ProductFilter, limit: int, offset: int
+) -> tuple[list[Product], int]:
     async with runtime.sessions() as session:
         return await ProductRepository(session).list(f, limit, offset)
 

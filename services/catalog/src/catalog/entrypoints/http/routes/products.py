@@ -5,11 +5,10 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Annotated
 
-from fastapi import APIRouter, Query
-
 from clinic_shared.auth import Editor
 from clinic_shared.errors import Problem, problem_responses
 from clinic_shared.http import RuntimeDep
+from fastapi import APIRouter, Query
 
 from catalog.adapters.repository import ProductFilter
 from catalog.domain.product import Product

@@ -1,0 +1,42 @@
+# The way in. `make up` runs the platform locally; `make test` runs every test against the real parts.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+export UV_PROJECT_ENVIRONMENT ?= .venv
+
+.PHONY: help deps up down test lint infra infra-down bench schemas
+
+help:
+	@echo "make up          set up what is missing and run the whole platform locally (gateway on :8080)"
+	@echo "make down        stop it all"
+	@echo "make test        start (or reuse) Kafka, PostgreSQL and the Stripe mocks, then run every test"
+	@echo "make infra       only the real parts, printing the environment variables to use"
+	@echo "make infra-down  stop the real parts"
+	@echo "make bench       the benchmarks (table on stdout, JSON under var/bench/)"
+
+deps:
+	@bash deploy/local/deps.sh
+
+up: deps
+	@bash deploy/local/up.sh
+
+down:
+	@bash deploy/local/down.sh
+
+infra: deps
+	@bash deploy/local/infra.sh up
+
+infra-down:
+	@bash deploy/local/infra.sh down
+
+lint: deps
+	uv run --frozen ruff check .
+	uv run --frozen lint-imports
+
+test: deps
+	@bash deploy/local/test.sh
+
+bench: deps
+	@bash deploy/local/bench.sh
+
+schemas: deps
+	uv run --frozen python -m clinic_shared.events.schemas

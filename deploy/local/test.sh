@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# `make test`: the real parts (started or reused by the project's scripts), static checks, then pytest.
+# A part that cannot start stops the run here, loudly, naming the part.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/../.."
+infra_env="$(bash deploy/local/infra.sh up)" || { echo "make test: the real parts did not start (above)" >&2; exit 1; }
+eval "$infra_env"
+echo "== static checks" >&2
+uv run --frozen ruff check .
+uv run --frozen lint-imports
+echo "== tests (Kafka $KAFKA_BOOTSTRAP_SERVERS, PostgreSQL, stripe-mock $STRIPE_MOCK_URL, localstripe $LOCALSTRIPE_URL)" >&2
+exec uv run --frozen pytest "$@"
