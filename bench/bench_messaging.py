@@ -34,7 +34,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from clinic_shared import db
 from clinic_shared.events.base import Event
 from clinic_shared.messaging.consumer import EventConsumer, MessageContext, Subscription
-from clinic_shared.messaging.kafka import ensure_topics, new_producer, partitions_of
+from clinic_shared.messaging.kafka import ensure_topics, new_producer
 from clinic_shared.outbox.relay import OutboxRelay
 from clinic_shared.outbox.writer import add_event
 
@@ -83,7 +83,8 @@ async def outbox_publish(bootstrap: str, prefix: str, url: str, events: list[Ben
             relay.notify()
         while True:
             async with sessions() as s:
-                left = (await s.execute(select(db.OUTBOX.c.id).where(db.OUTBOX.c.published_at.is_(None)).limit(1))).first()
+                pending = select(db.OUTBOX.c.id).where(db.OUTBOX.c.published_at.is_(None)).limit(1)
+                left = (await s.execute(pending)).first()
             if left is None:
                 return time.perf_counter() - started
             await asyncio.sleep(0.01)

@@ -17,7 +17,7 @@ source "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/lib.sh"
 
 GATEWAY_DIR="$REPO_ROOT/deploy/gateway"
 TEMPLATE="$GATEWAY_DIR/nginx.conf.template"
-PREFIX="$VAR_DIR/nginx"
+PREFIX="${GATEWAY_STATE_DIR:-$VAR_DIR/nginx}"  # a second gateway (the journey test) uses its own
 CONF="$PREFIX/conf/nginx.conf"
 PIDFILE="$PREFIX/nginx.pid"          # written by nginx itself (the `pid` directive)
 ERROR_LOG="$PREFIX/logs/error.log"

@@ -4,7 +4,8 @@
 # Each service reads its own <SERVICE>_DATABASE_URL and the shared variables from the environment.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-RUN="$ROOT/var/run"; LOGS="$ROOT/var/log"
+STATE="${SERVICES_STATE_DIR:-$ROOT/var}"  # a second stack (the journey test) uses its own
+RUN="$STATE/run"; LOGS="$STATE/log"
 mkdir -p "$RUN" "$LOGS"
 declare -A PORTS=([catalog]="${CATALOG_PORT:-8101}" [pricing]="${PRICING_PORT:-8102}" \
                   [cart]="${CART_PORT:-8103}" [content]="${CONTENT_PORT:-8104}")

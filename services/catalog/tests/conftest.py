@@ -5,6 +5,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+
 from catalog.bootstrap import create_app
 from catalog.settings import CatalogSettings
 from clinic_shared.db import upgrade_async

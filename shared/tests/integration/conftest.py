@@ -1,9 +1,10 @@
 from __future__ import annotations
 
 import pytest
+from sqlalchemy.ext.asyncio import create_async_engine
+
 from clinic_shared.settings import ServiceSettings
 from clinic_shared.testing.infra import Infra
-from sqlalchemy.ext.asyncio import create_async_engine
 
 from .notes_service import metadata
 

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from fastapi import APIRouter, FastAPI
+from sqlalchemy import Column, Integer, String, Table, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+
 from clinic_shared.db import new_metadata
 from clinic_shared.events.base import Event
 from clinic_shared.http import RuntimeDep, create_service_app
 from clinic_shared.messaging.consumer import MessageContext, Subscription
 from clinic_shared.runtime import ServiceRuntime
 from clinic_shared.settings import ServiceSettings
-from fastapi import APIRouter, FastAPI
-from sqlalchemy import Column, Integer, String, Table, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
 
 TOPIC = "test.notes.v1"
 metadata = new_metadata()

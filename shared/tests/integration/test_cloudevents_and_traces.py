@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from clinic_shared.settings import ServiceSettings
-from clinic_shared.testing.plugin import eventually, read_topic, running
 from cloudevents.core.bindings.kafka import KafkaMessage, from_binary_event
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 from opentelemetry.trace import SpanKind
+
+from clinic_shared.settings import ServiceSettings
+from clinic_shared.testing.plugin import eventually, read_topic, running
 
 from .notes_service import NoteWritten, build, effect_count
 

@@ -9,6 +9,7 @@ import sys
 import uuid
 
 from aiokafka import AIOKafkaProducer
+
 from clinic_shared.events.envelope import ce_headers
 from clinic_shared.messaging.dlq import list_dead_letters
 from clinic_shared.settings import ServiceSettings

@@ -10,12 +10,13 @@ import sys
 import textwrap
 
 import pytest
+from sqlalchemy import select
+
 from clinic_shared.db import OUTBOX
 from clinic_shared.errors import Problem
 from clinic_shared.events.envelope import decode
 from clinic_shared.settings import ServiceSettings
 from clinic_shared.testing.plugin import eventually, read_topic
-from sqlalchemy import select
 
 from .notes_service import NoteWritten, build, notes
 

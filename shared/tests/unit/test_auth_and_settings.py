@@ -6,6 +6,7 @@ import time
 
 import jwt
 import pytest
+
 from clinic_shared.auth import decode_token, issue_token
 from clinic_shared.errors import Problem
 from clinic_shared.settings import ServiceSettings

@@ -5,9 +5,10 @@ from __future__ import annotations
 import json
 
 import pytest
+from cloudevents.core.bindings.kafka import KafkaMessage, from_binary_event
+
 from clinic_shared.events.envelope import EnvelopeError, ce_headers, decode
 from clinic_shared.events.pricing import DiscountGranted
-from cloudevents.core.bindings.kafka import KafkaMessage, from_binary_event
 
 
 def _granted() -> DiscountGranted:

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from clinic_shared.events.catalog import ProductArchived, ProductPublished, ProductUpdated
-from clinic_shared.http import create_service_app
-from clinic_shared.runtime import ServiceRuntime
 from fastapi import FastAPI
 
 from catalog.entrypoints.http.routes import products
 from catalog.settings import CatalogSettings
+from clinic_shared.events.catalog import ProductArchived, ProductPublished, ProductUpdated
+from clinic_shared.http import create_service_app
+from clinic_shared.runtime import ServiceRuntime
 
 SERVICE = "catalog"
 

@@ -1,7 +1,8 @@
 from __future__ import annotations
 
-from clinic_shared.settings import ServiceSettings
 from pydantic_settings import SettingsConfigDict
+
+from clinic_shared.settings import ServiceSettings
 
 
 class CatalogSettings(ServiceSettings):

@@ -5,15 +5,16 @@ from __future__ import annotations
 import asyncio
 import uuid
 
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlalchemy import delete
+
 from catalog.adapters.orm import product_conditions, products, skus
 from catalog.adapters.repository import ProductFilter, ProductRepository
 from catalog.domain.product import Product, Sku
 from catalog.domain.vocabulary import Category, Condition, Route, Status
 from catalog.settings import CatalogSettings
 from clinic_shared import db
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
-from sqlalchemy import delete
 
 words = st.sampled_from(["ketamine", "troche", "calm", "Infusion", "care", "plan", "50%_off", "nasal"])
 
@@ -64,7 +65,7 @@ def test_filters_return_exactly_the_matching_products_in_a_stable_order(catalog_
                 p.created_at = p.updated_at = db_now()
                 await repo.add(p)
         async with sessions() as s:
-            found, total = await ProductRepository(s).list(f, limit=100, offset=0)
+            found, total = await ProductRepository(s).search(f, limit=100, offset=0)
         return [p.id for p in found], total
 
     @given(ps=catalogs(), f=filters)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import httpx
+
 from catalog.demo.load import demo_products
 from catalog.settings import CatalogSettings
 from clinic_shared.events.envelope import decode

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from catalog.domain.product import Product, ProductInvalid, Sku
 from catalog.domain.vocabulary import Category, Condition, Route, Status
 from catalog.entrypoints.http.schemas import ProductIn

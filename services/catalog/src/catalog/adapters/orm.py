@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from clinic_shared.db import new_metadata
 from sqlalchemy import Boolean, Column, DateTime, ForeignKey, Integer, String, Table, Text
+
+from clinic_shared.db import new_metadata
 
 metadata = new_metadata()
 

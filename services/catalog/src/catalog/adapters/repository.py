@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import delete, func, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -46,7 +48,7 @@ class ProductRepository:
             stmt = stmt.where(skus.c.product_id != other_than)
         return sorted(r[0] for r in await self.session.execute(stmt))
 
-    async def list(self, f: ProductFilter, limit: int, offset: int) -> tuple[list[Product], int]:
+    async def search(self, f: ProductFilter, limit: int, offset: int) -> tuple[list[Product], int]:
         stmt = select(products)
         if f.status is not None:
             stmt = stmt.where(products.c.status == f.status.value)
@@ -96,7 +98,7 @@ class ProductRepository:
              "sessions": s.sessions, "supply_days": s.supply_days} for i, s in enumerate(p.skus)
         ])
 
-    async def _load(self, rows: list) -> list[Product]:  # type: ignore[type-arg]
+    async def _load(self, rows: Sequence[Any]) -> list[Product]:
         ids = [r.id for r in rows]
         conds: dict[str, list[Condition]] = {i: [] for i in ids}
         sku_map: dict[str, list[Sku]] = {i: [] for i in ids}

@@ -13,6 +13,7 @@ from importlib import resources
 from typing import Any
 
 import httpx
+
 from clinic_shared.auth import issue_token
 
 

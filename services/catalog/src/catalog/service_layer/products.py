@@ -6,14 +6,13 @@ import uuid
 from dataclasses import replace
 from typing import Any
 
+from catalog.adapters.repository import ProductFilter, ProductRepository
+from catalog.domain.product import Product, ProductInvalid, Sku
+from catalog.domain.vocabulary import Status
 from clinic_shared.errors import Problem
 from clinic_shared.events.base import utcnow
 from clinic_shared.events.catalog import ProductArchived, ProductPublished, ProductUpdated, SkuSnapshot
 from clinic_shared.runtime import ServiceRuntime
-
-from catalog.adapters.repository import ProductFilter, ProductRepository
-from catalog.domain.product import Product, ProductInvalid, Sku
-from catalog.domain.vocabulary import Status
 
 
 def snapshot(p: Product, cls: type[ProductPublished] | type[ProductUpdated]) -> ProductPublished | ProductUpdated:
@@ -102,7 +101,7 @@ async def list_products(
     runtime: ServiceRuntime, f: ProductFilter, limit: int, offset: int
 ) -> tuple[list[Product], int]:
     async with runtime.sessions() as session:
-        return await ProductRepository(session).list(f, limit, offset)
+        return await ProductRepository(session).search(f, limit, offset)
 
 
 async def product_by_slug(runtime: ServiceRuntime, slug: str, public: bool = True) -> Product:

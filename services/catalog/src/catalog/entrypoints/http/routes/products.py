@@ -5,9 +5,6 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Annotated
 
-from clinic_shared.auth import Editor
-from clinic_shared.errors import Problem, problem_responses
-from clinic_shared.http import RuntimeDep
 from fastapi import APIRouter, Query
 
 from catalog.adapters.repository import ProductFilter
@@ -15,6 +12,9 @@ from catalog.domain.product import Product
 from catalog.domain.vocabulary import Category, Condition, Route
 from catalog.entrypoints.http.schemas import ProductIn, ProductList, ProductOut, ProductPatch
 from catalog.service_layer import products as svc
+from clinic_shared.auth import Editor
+from clinic_shared.errors import Problem, problem_responses
+from clinic_shared.http import RuntimeDep
 
 router = APIRouter(prefix="/products", tags=["products"])
 EDITOR_ERRORS = problem_responses(401, 403, 404, 409, 422)
