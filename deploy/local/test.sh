@@ -3,6 +3,7 @@
 # A part that cannot start stops the run here, loudly, naming the part.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
+bash deploy/local/tools.sh
 infra_env="$(bash deploy/local/infra.sh up)" || { echo "make test: the real parts did not start (above)" >&2; exit 1; }
 eval "$infra_env"
 echo "== static checks" >&2
