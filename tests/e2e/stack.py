@@ -64,7 +64,8 @@ def _run(args: list[str], env: dict[str, str], what: str, stack: Stack | None = 
 
 
 @contextmanager
-def running_stack(infra: Infra) -> Iterator[Stack]:
+def running_stack(infra: Infra, *, embedded: bool = False) -> Iterator[Stack]:
+    """embedded=True: SQLite files, as `make up` runs; otherwise fresh PostgreSQL databases."""
     if not infra.localstripe_url:
         raise RuntimeError("the journey needs localstripe (LOCALSTRIPE_URL); deploy/local/stripe.sh starts it")
     run_id = uuid.uuid4().hex[:8]
@@ -78,9 +79,11 @@ def running_stack(infra: Infra) -> Iterator[Stack]:
            "SERVICES_STATE_DIR": str(state), "GATEWAY_RATE": "2000r/s", "GATEWAY_BURST": "2000",
            "GATEWAY_PORT": str(ports["gateway"])}
     for svc in SERVICES:
-        env[f"{svc.upper()}_DATABASE_URL"] = infra.database_url(dbs[svc])
+        env[f"{svc.upper()}_DATABASE_URL"] = (
+            f"sqlite+aiosqlite:///{state}/data/{svc}.db" if embedded else infra.database_url(dbs[svc]))
         env[f"{svc.upper()}_PORT"] = str(ports[svc])
-    asyncio.run(_databases(infra.pg_admin_url, list(dbs.values()), create=True))
+    if not embedded:
+        asyncio.run(_databases(infra.pg_admin_url, list(dbs.values()), create=True))
     gateway = f"http://127.0.0.1:{ports['gateway']}"
     stack = Stack(gateway=gateway, env=env, state_dir=state)
     try:
@@ -96,4 +99,5 @@ def running_stack(infra: Infra) -> Iterator[Stack]:
     finally:
         subprocess.run(["bash", "deploy/local/gateway.sh", "stop"], cwd=ROOT, env=env, capture_output=True)
         subprocess.run(["bash", "deploy/local/services.sh", "stop"], cwd=ROOT, env=env, capture_output=True)
-        asyncio.run(_databases(infra.pg_admin_url, list(dbs.values()), create=False))
+        if not embedded:
+            asyncio.run(_databases(infra.pg_admin_url, list(dbs.values()), create=False))

@@ -1,0 +1,29 @@
+"""The platform comes up as `make up` runs it, and answers through the gateway."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+
+from .stack import SERVICES, Stack
+
+pytestmark = pytest.mark.e2e
+
+
+def test_every_service_answers_healthz_and_readyz_through_the_gateway_on_the_embedded_default(
+    embedded_stack: Stack,
+) -> None:
+    with httpx.Client(base_url=embedded_stack.gateway, timeout=10) as client:
+        for svc in SERVICES:
+            health = client.get(f"/api/{svc}/healthz")
+            assert health.status_code == 200, (svc, health.text)
+            assert health.json()["service"] == svc
+            assert health.headers["x-request-id"]
+            ready = client.get(f"/api/{svc}/readyz")
+            assert ready.status_code == 200, (svc, ready.text, embedded_stack.logs())
+            assert client.get(f"/api/{svc}/asyncapi.json").json()["asyncapi"] == "3.0.0"
+            assert "clinic_outbox_backlog" in client.get(f"/api/{svc}/metrics").text
+        storefront = client.get("/")
+        assert storefront.status_code == 200 and "Your Cart is empty!" in storefront.text
+        products = client.get("/api/catalog/products").json()
+        assert products["total"] >= 6, "the demo data is loaded"
