@@ -11,6 +11,7 @@ COPY services ./services
 RUN uv sync --all-packages --frozen --no-dev
 USER nobody
 EXPOSE 8000
-# The prestart step migrates (alembic) before the server starts.
-CMD python -m clinic_shared.migrate_cli services/${SERVICE} "$(printenv ${SERVICE^^}_DATABASE_URL || true)" && \
+# The prestart step migrates (alembic) before the server starts (bash: it upper-cases the name).
+SHELL ["/bin/bash", "-c"]
+CMD python -m clinic_shared.migrate_cli services/${SERVICE} "$(printenv "${SERVICE^^}_DATABASE_URL")" && \
     uvicorn --factory ${SERVICE}.bootstrap:create_app --host 0.0.0.0 --port 8000

@@ -7,6 +7,7 @@ from typing import Any
 from uuid import uuid4
 
 import pytest
+
 from content.demo import seed_page_text
 from content.domain.article import Article, ArticleStatus
 from content.domain.errors import ArticleStateError, ArticleValidationError

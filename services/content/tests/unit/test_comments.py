@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
+
 from content.domain.comments import validate_comment
 from content.domain.moderation import (
     CommenterHistory,

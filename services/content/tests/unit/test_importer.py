@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+
 from content.demo import seed_page_text
 from content.domain.errors import ArticleValidationError, SeedImportError
 from content.domain.importer import ImportedArticle, import_seed_page

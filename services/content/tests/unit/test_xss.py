@@ -12,10 +12,11 @@ import urllib.parse
 from html.parser import HTMLParser
 
 import pytest
-from content.domain.rendering import render_markdown, sanitize_comment
-from content.domain.sanitizing import ARTICLE_TAGS, COMMENT_TAGS
 from hypothesis import given, settings
 from hypothesis import strategies as st
+
+from content.domain.rendering import render_markdown, sanitize_comment
+from content.domain.sanitizing import ARTICLE_TAGS, COMMENT_TAGS
 
 JS_ALERT = "javascript:alert('XSS')"
 ENTITIES_PADDED = "".join(f"&#{ord(c):07d}" for c in JS_ALERT)  # no semicolons, zero-padded

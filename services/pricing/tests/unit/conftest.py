@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+
 from pricing.domain import CompetitorReport, DecisionContext, EligibleCompetitor, Money
 
 NOW = datetime(2025, 3, 1, 12, 0, tzinfo=UTC)

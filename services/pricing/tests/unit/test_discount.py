@@ -6,6 +6,7 @@ import uuid
 from datetime import UTC, datetime, timedelta
 
 import pytest
+
 from pricing.domain import (
     Discount,
     DiscountExpired,

@@ -9,6 +9,7 @@ from math import floor
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+
 from pricing.domain import CurrencyMismatchError, Money, percent_of
 
 

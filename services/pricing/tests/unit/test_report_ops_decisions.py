@@ -6,6 +6,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 
 import pytest
+
 from pricing.domain import (
     CompetitorReport,
     DecisionContext,

@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+
 from pricing.domain import CurrencyMismatchError, Money, PriceMatchPolicy, terms_for
 
 NOW = datetime(2025, 3, 1, 12, 0, tzinfo=UTC)
