@@ -1,0 +1,38 @@
+"""The one place that wires the cart: settings, runtime (database, broker, outbox, consumers), Stripe, routes."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+from cart.adapters.payments import PaymentGateway, StripePayments
+from cart.entrypoints.events import discounts, prices, products
+from cart.entrypoints.http.routes import carts, orders, webhooks
+from cart.settings import CartSettings
+from clinic_shared.events.cart import OrderPaid, OrderPaymentFailed, OrderPlaced
+from clinic_shared.http import create_service_app
+from clinic_shared.runtime import ServiceRuntime
+
+SERVICE = "cart"
+
+
+def build_runtime(settings: CartSettings) -> ServiceRuntime:
+    return ServiceRuntime(
+        service=SERVICE, settings=settings,
+        publishes=[OrderPlaced, OrderPaid, OrderPaymentFailed],
+        subscriptions=[products.subscription, prices.subscription, discounts.subscription],
+    )
+
+
+def build_payments(settings: CartSettings) -> PaymentGateway:
+    return StripePayments(api_key=settings.stripe_api_key, api_base=settings.stripe_api_base)
+
+
+def create_app(settings: CartSettings | None = None, payments: PaymentGateway | None = None) -> FastAPI:
+    settings = settings or CartSettings()
+    app = create_service_app(
+        build_runtime(settings), title="Cart",
+        description="Carts (anonymous by token, or a customer's), checkout into orders, Stripe payments and webhooks.",
+        routers=[carts.router, orders.router, webhooks.router],
+    )
+    app.state.payments = payments or build_payments(settings)
+    return app

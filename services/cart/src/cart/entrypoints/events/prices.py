@@ -1,0 +1,16 @@
+"""pricing.price.v1 -> the prices read model (the current unit price of each SKU)."""
+
+from __future__ import annotations
+
+from cart.service_layer import projections
+from clinic_shared.events.base import Event
+from clinic_shared.events.pricing import PriceChanged
+from clinic_shared.messaging.consumer import MessageContext, Subscription
+
+
+async def on_price_changed(ctx: MessageContext, event: Event) -> None:
+    assert isinstance(event, PriceChanged)
+    await projections.price_changed(ctx.session, event)
+
+
+subscription = Subscription("prices", {PriceChanged: on_price_changed})

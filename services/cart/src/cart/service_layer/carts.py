@@ -1,0 +1,144 @@
+"""Cart use cases: make, read, add, change, remove, merge on sign-in. Each answers the priced cart."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Awaitable, Callable
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from cart.adapters.carts import CartRepository
+from cart.adapters.read_models import ReadModels
+from cart.domain.cart import Cart, CartError, CartStatus, LineNotFound
+from cart.domain.pricing import PricedCart
+from cart.service_layer.access import Caller, may_use, new_token, not_found
+from cart.service_layer.pricing import priced
+from clinic_shared.errors import Problem
+from clinic_shared.events.base import utcnow
+from clinic_shared.runtime import ServiceRuntime
+
+Change = Callable[[AsyncSession, Cart], Awaitable[None]]
+
+
+def cart_problem(exc: CartError) -> Problem:
+    if isinstance(exc, LineNotFound):
+        return Problem(404, "Not Found", str(exc))
+    return Problem(409, "Conflict", str(exc))
+
+
+async def load(repo: CartRepository, cart_id: str, caller: Caller, *, lock: bool = False) -> Cart:
+    caller.require_credentials()
+    cart = await repo.get(cart_id, lock=lock)
+    if cart is None or not may_use(cart, caller):
+        raise not_found(cart_id)
+    return cart
+
+
+async def create_cart(runtime: ServiceRuntime, caller: Caller, currency: str) -> tuple[PricedCart, str | None, bool]:
+    """A signed-in customer gets their open cart (made if missing); anyone else a new anonymous cart
+    and its token. Answers (cart, token or None, created)."""
+    now = utcnow()
+    for _ in range(2):
+        try:
+            async with runtime.transaction() as tx:
+                repo = CartRepository(tx.session)
+                token, token_hash = (None, None) if caller.sub else new_token()
+                if caller.sub and (mine := await repo.open_cart_of(caller.sub)):
+                    return await priced(tx.session, mine, currency, now), None, False
+                cart = Cart(id=str(uuid.uuid4()), customer_id=caller.sub, token_hash=token_hash,
+                            status=CartStatus.open, created_at=now, updated_at=now)
+                await repo.add(cart)
+                return await priced(tx.session, cart, currency, now), token, True
+        except IntegrityError:  # the same customer's other request made the cart first: answer that one
+            continue
+    raise Problem(409, "Conflict", "Another request is making this customer's cart; try again.")
+
+
+async def get_cart(runtime: ServiceRuntime, cart_id: str, caller: Caller, currency: str) -> PricedCart:
+    async with runtime.sessions() as session:
+        cart = await load(CartRepository(session), cart_id, caller)
+        return await priced(session, cart, currency, utcnow())
+
+
+async def _change(runtime: ServiceRuntime, cart_id: str, caller: Caller, currency: str, change: Change) -> PricedCart:
+    async with runtime.transaction() as tx:
+        repo = CartRepository(tx.session)
+        cart = await load(repo, cart_id, caller, lock=True)
+        try:
+            await change(tx.session, cart)
+        except CartError as exc:
+            raise cart_problem(exc) from exc
+        await repo.save(cart)
+        return await priced(tx.session, cart, currency, utcnow())
+
+
+async def add_item(runtime: ServiceRuntime, cart_id: str, caller: Caller, currency: str,
+                   sku: str, quantity: int) -> PricedCart:
+    async def add(session: AsyncSession, cart: Cart) -> None:
+        cart.ensure_open()
+        models = ReadModels(session)
+        product = (await models.products_for([sku])).get(sku)
+        if product is None:
+            raise Problem(404, "Not Found", f"No product has the SKU {sku}.")
+        price = (await models.prices_for([sku])).get(sku)
+        if not product.for_sale or price is None:
+            raise Problem(409, "Not for sale", f"{product.name} ({sku}) is not for sale right now.")
+        cart.add(line_id=str(uuid.uuid4()), sku=sku, quantity=quantity, unit_price=price.unit_price,
+                 currency=price.currency, now=utcnow())
+
+    return await _change(runtime, cart_id, caller, currency, add)
+
+
+async def change_quantity(runtime: ServiceRuntime, cart_id: str, caller: Caller, currency: str,
+                          line_id: str, quantity: int) -> PricedCart:
+    async def change(_: AsyncSession, cart: Cart) -> None:
+        cart.change_quantity(line_id, quantity, utcnow())
+
+    return await _change(runtime, cart_id, caller, currency, change)
+
+
+async def remove_item(runtime: ServiceRuntime, cart_id: str, caller: Caller, currency: str,
+                      line_id: str) -> PricedCart:
+    async def remove(_: AsyncSession, cart: Cart) -> None:
+        cart.remove(line_id, utcnow())
+
+    return await _change(runtime, cart_id, caller, currency, remove)
+
+
+async def merge_into_customer(runtime: ServiceRuntime, cart_id: str, caller: Caller, currency: str) -> PricedCart:
+    """On sign-in: fold the anonymous cart `cart_id` (its token proves it is the caller's) into the
+    customer's open cart; with no open cart, the anonymous cart itself becomes the customer's.
+    Merging again answers the same customer cart."""
+    sub = caller.sub
+    if sub is None or not caller.cart_token:
+        raise Problem(401, "Unauthorized", "Merging needs the bearer token and the anonymous cart's X-Cart-Token.")
+    now = utcnow()
+    try:
+        async with runtime.transaction() as tx:
+            repo = CartRepository(tx.session)
+            anon = await repo.get(cart_id, lock=True)
+            if anon is not None and anon.customer_id == sub:  # merged before, when it became the customer's
+                return await priced(tx.session, anon, currency, now)
+            if anon is None or not anon.anonymous or not may_use(anon, Caller(None, caller.cart_token)):
+                raise not_found(cart_id)
+            if anon.status is CartStatus.merged and anon.merged_into:
+                target = await repo.get(anon.merged_into)
+                if target is None or target.customer_id != sub:
+                    raise Problem(409, "Conflict", "This cart was already merged into another customer's cart.")
+                return await priced(tx.session, target, currency, now)
+            target = await repo.open_cart_of(sub, lock=True)
+            try:
+                if target is None:
+                    anon.ensure_open()
+                    anon.customer_id, anon.token_hash, anon.updated_at = sub, None, now
+                    target = anon
+                else:
+                    target.absorb(anon, now)
+                    await repo.save(anon)
+            except CartError as exc:
+                raise cart_problem(exc) from exc
+            await repo.save(target)
+            return await priced(tx.session, target, currency, now)
+    except IntegrityError as exc:
+        raise Problem(409, "Conflict", "The customer's cart changed while merging; try again.") from exc

@@ -1,0 +1,29 @@
+"""Reading an order: its customer, ops, or (for an anonymous order) whoever holds its cart's token."""
+
+from __future__ import annotations
+
+from cart.adapters.carts import CartRepository
+from cart.adapters.orders import OrderRepository
+from cart.domain.order import Order
+from cart.service_layer.access import Caller, may_use
+from clinic_shared.errors import Problem
+from clinic_shared.runtime import ServiceRuntime
+
+
+async def get_order(runtime: ServiceRuntime, order_id: str, caller: Caller) -> Order:
+    caller.require_credentials()
+    async with runtime.sessions() as session:
+        order = await OrderRepository(session).get(order_id)
+        if order is not None and _allowed(caller, order):
+            return order
+        if order is not None and order.customer_id is None and caller.cart_token:
+            cart = await CartRepository(session).get(order.cart_id)
+            if cart is not None and may_use(cart, caller):
+                return order
+    raise Problem(404, "Not Found", f"No order {order_id} for these credentials.")
+
+
+def _allowed(caller: Caller, order: Order) -> bool:
+    if caller.principal is None:
+        return False
+    return caller.principal.has("ops") or (order.customer_id is not None and caller.sub == order.customer_id)

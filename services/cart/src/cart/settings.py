@@ -1,0 +1,31 @@
+from __future__ import annotations
+
+from pydantic import Field, model_validator
+from pydantic_settings import SettingsConfigDict
+
+from clinic_shared.settings import ServiceSettings
+
+PLACEHOLDER_STRIPE = {"", "sk_test_123", "whsec_development_only", "changethis"}
+
+
+class CartSettings(ServiceSettings):
+    """CART_DATABASE_URL, CART_CURRENCY; STRIPE_API_BASE, STRIPE_API_KEY, STRIPE_WEBHOOK_SECRET by their plain
+    names; and the shared variables (KAFKA_BOOTSTRAP_SERVERS, AUTH_JWT_SECRET, ...)."""
+
+    model_config = SettingsConfigDict(env_prefix="CART_", extra="ignore", populate_by_name=True)
+
+    database_url: str = "sqlite+aiosqlite:///var/data/cart.db"
+    currency: str = Field("USD", pattern=r"^[A-Z]{3}$")  # what an empty cart answers with
+    stripe_api_base: str = Field("http://127.0.0.1:12111", validation_alias="STRIPE_API_BASE")
+    stripe_api_key: str = Field("sk_test_123", validation_alias="STRIPE_API_KEY")
+    stripe_webhook_secret: str = Field("whsec_development_only", validation_alias="STRIPE_WEBHOOK_SECRET")
+    # Stripe's own default: a signed webhook older than this is refused (replay protection).
+    stripe_webhook_tolerance_seconds: int = Field(300, ge=1, le=3600)
+
+    @model_validator(mode="after")
+    def _no_placeholder_stripe_secrets_outside_development(self) -> CartSettings:
+        if self.environment not in {"development", "test"}:
+            for name in ("stripe_api_key", "stripe_webhook_secret"):
+                if getattr(self, name) in PLACEHOLDER_STRIPE:
+                    raise ValueError(f"{name.upper()} must be set to a real secret outside development")
+        return self
