@@ -87,6 +87,8 @@ pid_running() {
     pid="$(<"$pidfile")"
     [[ "$pid" =~ ^[0-9]+$ ]] || return 1
     kill -0 "$pid" 2>/dev/null || return 1
+    # A process killed with SIGKILL stays a zombie until its parent reaps it: that is not running.
+    [[ "$(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null)" != Z ]] || return 1
     if [[ -n "$fragment" ]]; then
         tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qF -- "$fragment" || return 1
     fi

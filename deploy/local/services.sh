@@ -11,7 +11,15 @@ declare -A PORTS=([catalog]="${CATALOG_PORT:-8101}" [pricing]="${PRICING_PORT:-8
                   [cart]="${CART_PORT:-8103}" [content]="${CONTENT_PORT:-8104}")
 SERVICES=(catalog pricing cart content)
 
-running() { [[ -f "$RUN/$1.pid" ]] && kill -0 "$(cat "$RUN/$1.pid")" 2>/dev/null; }
+# Running: the pid is alive, not a zombie (a SIGKILLed process stays one until it is reaped), and uvicorn.
+running() {
+    local pid
+    [[ -f "$RUN/$1.pid" ]] || return 1
+    pid="$(cat "$RUN/$1.pid")"
+    kill -0 "$pid" 2>/dev/null || return 1
+    [[ "$(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null)" != Z ]] || return 1
+    tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q "uvicorn"
+}
 
 start() {
     local svc port

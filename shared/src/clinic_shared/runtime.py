@@ -17,7 +17,7 @@ from aiokafka import AIOKafkaProducer
 from opentelemetry.instrumentation.sqlalchemy import SQLAlchemyInstrumentor
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
-from tenacity import AsyncRetrying, stop_after_delay, wait_exponential
+from tenacity import AsyncRetrying, retry_if_exception_type, stop_after_delay, wait_exponential
 
 from clinic_shared import db
 from clinic_shared.events.base import Event
@@ -99,7 +99,7 @@ class ServiceRuntime:
         SQLAlchemyInstrumentor()._instrument(engine=self._engine.sync_engine)
         self._sessions = db.sessionmaker(self._engine)
         async for attempt in AsyncRetrying(stop=stop_after_delay(60), wait=wait_exponential(0.5, max=5),
-                                           reraise=True):
+                                           retry=retry_if_exception_type(Exception), reraise=True):
             with attempt:
                 await ensure_topics(s.kafka_bootstrap_servers, self.topics(), s.kafka_topic_partitions)
         self._producer = new_producer(s.kafka_bootstrap_servers, self.service)

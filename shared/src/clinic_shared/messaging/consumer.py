@@ -111,12 +111,11 @@ class EventConsumer:
 
     async def rewind(self) -> None:
         """Go back to the committed offsets: what was read but not committed is read again."""
-        for tp in self._consumer.assignment():
+        assigned = list(self._consumer.assignment())
+        begin = await self._consumer.beginning_offsets(assigned) if assigned else {}
+        for tp in assigned:
             committed = await self._consumer.committed(tp)
-            if committed is None:
-                await self._consumer.seek_to_beginning(tp)
-            else:
-                self._consumer.seek(tp, committed)
+            self._consumer.seek(tp, committed if committed is not None else begin[tp])
 
     async def _commit(self, tp: TopicPartition, offset: int) -> None:
         try:
@@ -162,7 +161,8 @@ class EventConsumer:
         async for attempt in AsyncRetrying(
             stop=stop_after_attempt(self._max_attempts),
             wait=wait_exponential(multiplier=self._backoff, max=5),
-            retry=retry_if_not_exception_type(PermanentError),
+            # tenacity would catch a cancellation and retry it: stop() then waits forever on this task.
+            retry=retry_if_not_exception_type((PermanentError, asyncio.CancelledError)),
             reraise=True,
         ):
             with attempt:

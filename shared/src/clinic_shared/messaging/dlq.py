@@ -33,13 +33,12 @@ async def _read_all(consumer: AIOKafkaConsumer, topic: str) -> list:  # type: ig
     tps = [TopicPartition(topic, p) for p in await partitions_of(consumer, topic)]
     consumer.assign(tps)
     end = await consumer.end_offsets(tps)
+    # Explicit offsets: seek_to_beginning() only schedules a reset, which can race with position().
+    begin = await consumer.beginning_offsets(tps)
     records = []
     for tp in tps:
         committed = await consumer.committed(tp) if consumer._group_id else None
-        if committed is None:
-            await consumer.seek_to_beginning(tp)
-        else:
-            consumer.seek(tp, committed)
+        consumer.seek(tp, committed if committed is not None else begin[tp])
     while True:
         positions = [await consumer.position(tp) for tp in tps]
         if all(pos >= end[tp] for pos, tp in zip(positions, tps, strict=True)):
@@ -52,7 +51,7 @@ async def _read_all(consumer: AIOKafkaConsumer, topic: str) -> list:  # type: ig
 
 async def list_dead_letters(bootstrap: str, topic: str) -> list[DeadLetter]:
     """Everything in `<topic>.dlq` (topic names are physical: include any prefix)."""
-    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
+    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False, auto_offset_reset="earliest")
     await consumer.start()
     try:
         records = await _read_all(consumer, dlq_of(topic))

@@ -88,7 +88,7 @@ async def read_topic(bootstrap: str, topic: str, *, expect: int, timeout: float 
     assert exact counts: a missing event shows up as too few, a doubled one as too many.
     """
     consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False,
-                                isolation_level="read_committed")
+                                isolation_level="read_committed", auto_offset_reset="earliest")
     await consumer.start()
     records: list[ConsumerRecord] = []
     try:
@@ -102,7 +102,8 @@ async def read_topic(bootstrap: str, topic: str, *, expect: int, timeout: float 
         if not tps:
             return records
         consumer.assign(tps)
-        await consumer.seek_to_beginning(*tps)
+        for tp, offset in (await consumer.beginning_offsets(tps)).items():
+            consumer.seek(tp, offset)  # explicit: seek_to_beginning() only schedules a reset
         settle_until: float | None = None
         while loop.time() < deadline:
             batch = await consumer.getmany(timeout_ms=200)

@@ -1,0 +1,112 @@
+"""Article use cases. Each change commits with its events (through the outbox) or not at all."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from clinic_shared.errors import Problem
+from clinic_shared.events import content as contract
+from clinic_shared.events.base import Event, utcnow
+from clinic_shared.runtime import ServiceRuntime, Tx
+from content.adapters.article_views import ArticleFilter, ArticleView, published_by_slug, search_published
+from content.adapters.articles import ArticleRepository
+from content.adapters.catalog_view import CatalogView, RelatedProduct
+from content.domain import events as domain
+from content.domain.article import Article, ArticleStatus
+from content.domain.slugs import slugify
+from content.service_layer.problems import domain_problems, not_found
+
+
+@dataclass(frozen=True)
+class ArticlePage:
+    """An article as shown: its view and the related treatments currently for sale, with prices."""
+
+    article: ArticleView
+    related_products: list[RelatedProduct]
+
+
+def _contract(e: domain.ArticleEvent) -> Event:
+    if isinstance(e, domain.ArticleUnpublished):
+        return contract.ArticleUnpublished(article_id=str(e.article_id), slug=e.slug, version=e.version,
+                                           occurred_at=e.occurred_at)
+    cls = contract.ArticlePublished if isinstance(e, domain.ArticlePublished) else contract.ArticleUpdated
+    return cls(article_id=str(e.article_id), slug=e.slug, title=e.title, summary=e.summary,
+               conditions=list(e.conditions), related_skus=list(e.related_skus), version=e.version,
+               occurred_at=e.occurred_at)
+
+
+async def _page(tx: Tx, article: Article) -> ArticlePage:
+    for event in article.events:
+        await tx.publish(_contract(event), subject=article.slug)
+    article.events.clear()
+    return ArticlePage(ArticleView.of(article), await CatalogView(tx.session).related(article.related_skus))
+
+
+async def _slug_free(repo: ArticleRepository, slug: str, other_than: str | None = None) -> None:
+    owner = await repo.slug_owner(slug)
+    if owner is not None and owner[0] != other_than:
+        raise Problem(409, "Conflict", f"The slug '{slug}' is already used by another article.",
+                      article_id=owner[0], article_status=owner[1])
+
+
+async def create_article(runtime: ServiceRuntime, data: dict[str, Any]) -> ArticlePage:
+    now = utcnow()
+    with domain_problems():
+        slug = data.pop("slug", None) or slugify(data["title"])
+        article = Article(id=uuid.uuid4(), slug=slug, created_at=now, updated_at=now, **data)
+    async with runtime.transaction() as tx:
+        repo = ArticleRepository(tx.session)
+        await _slug_free(repo, article.slug)
+        await repo.add(article)
+        return await _page(tx, article)
+
+
+async def _change(runtime: ServiceRuntime, article_id: uuid.UUID, action: str, changes: dict[str, Any]) -> ArticlePage:
+    async with runtime.transaction() as tx:
+        repo = ArticleRepository(tx.session)
+        article = await repo.get(article_id, for_update=True)
+        if article is None:
+            raise not_found(f"No article with id {article_id}.")
+        now = utcnow()
+        with domain_problems():
+            if action == "publish":
+                article.publish(now)
+            elif action == "unpublish":
+                article.unpublish(now)
+            else:
+                if "slug" in changes:
+                    await _slug_free(repo, changes["slug"], other_than=str(article_id))
+                article.update(now, **changes)
+        if article.status is ArticleStatus.PUBLISHED and not (article.medical_reviewer and article.reviewed_at):
+            raise Problem(409, "Conflict", "A published article keeps its medical reviewer and reviewed_at; "
+                                           "unpublish it first.")
+        await repo.save(article)
+        return await _page(tx, article)
+
+
+async def update_article(runtime: ServiceRuntime, article_id: uuid.UUID, changes: dict[str, Any]) -> ArticlePage:
+    return await _change(runtime, article_id, "update", changes)
+
+
+async def publish_article(runtime: ServiceRuntime, article_id: uuid.UUID) -> ArticlePage:
+    return await _change(runtime, article_id, "publish", {})
+
+
+async def unpublish_article(runtime: ServiceRuntime, article_id: uuid.UUID) -> ArticlePage:
+    return await _change(runtime, article_id, "unpublish", {})
+
+
+async def list_articles(runtime: ServiceRuntime, f: ArticleFilter, limit: int, offset: int
+                        ) -> tuple[list[ArticleView], int]:
+    async with runtime.sessions() as session:
+        return await search_published(session, f, limit, offset)
+
+
+async def article_page(runtime: ServiceRuntime, slug: str) -> ArticlePage:
+    async with runtime.sessions() as session:
+        view = await published_by_slug(session, slug)
+        if view is None:
+            raise not_found(f"No published article with slug '{slug}'.")
+        return ArticlePage(view, await CatalogView(session).related(view.related_skus))
