@@ -11,6 +11,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import DBAPIError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from clinic_shared.logs import request_id_var
@@ -70,10 +71,27 @@ def install_error_handlers(app: FastAPI) -> None:
         where = ".".join(str(p) for p in first["loc"] if p != "body") or "request"
         return problem_response(request, 422, "Invalid request", f"{where}: {first['msg']}", errors=errors)
 
+    @app.exception_handler(DBAPIError)
+    async def _database(request: Request, exc: DBAPIError) -> JSONResponse:
+        # Text PostgreSQL cannot store (a NUL byte, broken UTF-8) is the client's input, not our bug.
+        if _sqlstate(exc) in UNSTORABLE_TEXT:
+            return problem_response(request, 422, "Invalid request",
+                                    "The request contains characters that cannot be stored (such as NUL).")
+        log.exception("database error", extra={"path": request.url.path})
+        return problem_response(request, 500, "Internal Server Error", "An unexpected error occurred.")
+
     @app.exception_handler(Exception)
     async def _bug(request: Request, exc: Exception) -> JSONResponse:
         log.exception("unhandled error", extra={"path": request.url.path})
         return problem_response(request, 500, "Internal Server Error", "An unexpected error occurred.")
+
+
+UNSTORABLE_TEXT = {"22021", "22P05"}  # character_not_in_repertoire, untranslatable_character
+
+
+def _sqlstate(exc: DBAPIError) -> str | None:
+    orig = exc.orig
+    return getattr(orig, "sqlstate", None) or getattr(orig, "pgcode", None)
 
 
 def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:

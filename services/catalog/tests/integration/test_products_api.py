@@ -125,5 +125,6 @@ async def test_invalid_input_gets_a_4xx_with_a_message_never_a_500(catalog: http
     broken = await catalog.post("/products", content=b"{not json", headers=EDITOR | {"content-type": "application/json"})
     assert broken.status_code == 422
     assert (await catalog.get("/products", params={"limit": 0})).status_code == 422
-    assert (await catalog.patch("/products/nope", json={"name": "x"}, headers=EDITOR)).status_code == 404
+    assert (await catalog.patch("/products/00000000-0000-0000-0000-000000000000", json={"name": "x"}, headers=EDITOR)).status_code == 404
+    assert (await catalog.patch("/products/nope", json={"name": "x"}, headers=EDITOR)).status_code == 422
     assert (await catalog.patch("/products/nope", json={"name": None}, headers=EDITOR)).status_code == 422

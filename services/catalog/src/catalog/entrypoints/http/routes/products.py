@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Path, Query
 
 from catalog.adapters.repository import ProductFilter
 from catalog.domain.product import Product
@@ -17,6 +17,9 @@ from clinic_shared.errors import Problem, problem_responses
 from clinic_shared.http import RuntimeDep
 
 router = APIRouter(prefix="/products", tags=["products"])
+# Paths and queries are checked like bodies: PostgreSQL refuses NUL and broken text with an error.
+SlugPath = Annotated[str, Path(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", max_length=120)]
+IdPath = Annotated[str, Path(pattern=r"^[0-9a-f-]{36}$")]
 EDITOR_ERRORS = problem_responses(401, 403, 404, 409, 422)
 
 
@@ -30,7 +33,7 @@ async def list_products(
     condition: Condition | None = None,
     route: Route | None = None,
     category: Category | None = None,
-    q: Annotated[str | None, Query(max_length=100)] = None,
+    q: Annotated[str | None, Query(max_length=100, pattern=r"^[^\x00-\x1f]*$")] = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
     offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
 ) -> ProductList:
@@ -41,7 +44,7 @@ async def list_products(
 
 
 @router.get("/{slug}", response_model=ProductOut, responses=problem_responses(404, 422))
-async def get_product(runtime: RuntimeDep, slug: str) -> ProductOut:
+async def get_product(runtime: RuntimeDep, slug: SlugPath) -> ProductOut:
     return _out(await svc.product_by_slug(runtime, slug))
 
 
@@ -52,7 +55,7 @@ async def create_product(runtime: RuntimeDep, body: ProductIn, _: Editor) -> Pro
 
 
 @router.patch("/{product_id}", response_model=ProductOut, responses=EDITOR_ERRORS)
-async def update_product(runtime: RuntimeDep, product_id: str, body: ProductPatch, _: Editor) -> ProductOut:
+async def update_product(runtime: RuntimeDep, product_id: IdPath, body: ProductPatch, _: Editor) -> ProductOut:
     changes = body.model_dump(exclude_unset=True)
     nulls = [k for k, v in changes.items() if v is None and k != "route"]
     if nulls:
@@ -61,6 +64,6 @@ async def update_product(runtime: RuntimeDep, product_id: str, body: ProductPatc
 
 
 @router.post("/{product_id}/archive", response_model=ProductOut, responses=EDITOR_ERRORS)
-async def archive_product(runtime: RuntimeDep, product_id: str, _: Editor) -> ProductOut:
+async def archive_product(runtime: RuntimeDep, product_id: IdPath, _: Editor) -> ProductOut:
     """Take a product off sale everywhere (its event reaches pricing, cart and content)."""
     return _out(await svc.archive_product(runtime, product_id))
