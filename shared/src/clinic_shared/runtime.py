@@ -127,9 +127,11 @@ class ServiceRuntime:
     async def stop(self) -> None:
         for task in self._tasks:
             task.cancel()
-        for task in self._tasks:
-            with suppress(asyncio.CancelledError, Exception):
-                await task
+        if self._tasks:
+            # Bounded: a task that swallows its cancellation must not keep the process from stopping.
+            _, stuck = await asyncio.wait(self._tasks, timeout=10)
+            for task in stuck:
+                log.error("a background task did not stop within 10 s", extra={"task": task.get_name()})
         self._tasks.clear()
         for consumer in self.consumers:
             with suppress(Exception):

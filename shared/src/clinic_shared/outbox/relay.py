@@ -10,6 +10,7 @@ On PostgreSQL, several replicas share the work with FOR UPDATE SKIP LOCKED.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 from datetime import UTC, datetime
@@ -63,10 +64,11 @@ class OutboxRelay:
                 await asyncio.sleep(min(self._poll, 1.0))
             if sent >= self._batch:
                 continue
-            try:
-                await asyncio.wait_for(self._wake.wait(), self._poll)
-            except TimeoutError:
-                pass
+            # asyncio.timeout, not wait_for: on Python 3.11 wait_for swallows a cancellation that lands
+            # as the wake-up does, and the relay then outlives runtime.stop() (which waits for it forever).
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(self._poll):
+                    await self._wake.wait()
 
     async def drain_once(self) -> int:
         """Send one batch of unconfirmed rows; returns how many the broker confirmed."""

@@ -1,0 +1,50 @@
+"""The one place that wires pricing: settings, policy, runtime (database, broker, outbox,
+consumers, the expiry job), routes."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from fastapi import FastAPI
+
+from clinic_shared.events import pricing as contract
+from clinic_shared.events.base import Event
+from clinic_shared.http import create_service_app
+from clinic_shared.runtime import ServiceRuntime
+from pricing.entrypoints.events import catalog_products, orders
+from pricing.entrypoints.http.routes import competitors, discounts, prices, reports
+from pricing.entrypoints.jobs import discount_expiry
+from pricing.settings import PricingSettings
+
+SERVICE = "pricing"
+PUBLISHES: list[type[Event]] = [
+    contract.PriceChanged,
+    contract.PriceMatchRequested, contract.PriceMatchApproved, contract.PriceMatchRejected,
+    contract.PriceMatchEscalated,
+    contract.DiscountGranted, contract.DiscountRedeemed, contract.DiscountExpired, contract.DiscountRevoked,
+]
+
+
+def build_runtime(settings: PricingSettings | None = None) -> ServiceRuntime:
+    settings = settings or PricingSettings()
+    expiry = discount_expiry(settings.expiry_interval_seconds, timedelta(seconds=settings.expiry_grace_seconds))
+    return ServiceRuntime(
+        service=SERVICE, settings=settings, publishes=PUBLISHES,
+        subscriptions=[catalog_products.subscription, orders.subscription],
+        background=[expiry],
+    )
+
+
+def create_app(settings: PricingSettings | None = None) -> FastAPI:
+    settings = settings or PricingSettings()
+    app = create_service_app(
+        build_runtime(settings), title="Pricing",
+        description=(
+            "Prices of every SKU and their history, and the price-match guarantee: "
+            "\"If you find a better price, we'll give you 20% off!\" Reports, verification, "
+            "the ops review queue, and the discounts they grant."
+        ),
+        routers=[prices.router, reports.router, discounts.router, competitors.router],
+    )
+    app.state.policy = settings.policy()
+    return app

@@ -1,0 +1,84 @@
+"""Price-match reports: customers report a lower price and follow it; ops work the review queue."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Header, Query, Response
+
+from clinic_shared.auth import CurrentUser, Ops, Principal
+from clinic_shared.errors import problem_responses
+from clinic_shared.http import RuntimeDep
+from pricing.adapters.reports import UNLISTED, StoredReport
+from pricing.domain import ReportStatus
+from pricing.entrypoints.http.deps import PolicyDep
+from pricing.entrypoints.http.schemas import AuditOut, DecisionIn, ReportIn, ReportList, ReportOut
+from pricing.service_layer import reports as svc
+from pricing.service_layer import review
+from pricing.service_layer.commands import DecideReport, ReportCompetitorPrice
+
+router = APIRouter(prefix="/price-match/reports", tags=["price-match"])
+IdempotencyKey = Annotated[str | None, Header(
+    alias="Idempotency-Key", pattern=r"^[A-Za-z0-9._:-]{1,200}$",
+    description="Makes a resubmission the same report (per customer)",
+)]
+
+
+def _out(stored: StoredReport, viewer: Principal) -> ReportOut:
+    r, s = stored.report, stored.report.submission
+    ops = viewer.has("ops")
+    return ReportOut(
+        id=r.id, status=r.status, reasons=r.reasons, codes=r.codes, sku=r.sku,
+        competitor_id=None if s.competitor_id == UNLISTED else s.competitor_id,
+        competitor_name=stored.competitor_name, competitor_url=s.competitor_url,
+        competitor_price=s.competitor_price.amount, currency=s.competitor_price.currency, region=s.region,
+        price_kind=s.price_kind, observed_at=s.observed_at, created_at=r.created_at, decided_at=r.decided_at,
+        discount_id=r.discount_id, customer_id=r.customer_id if ops else None,
+        audit=[AuditOut(at=a.at, actor=a.actor, action=a.action, detail=a.detail) for a in r.audit] if ops else None,
+    )
+
+
+@router.post("", status_code=202, response_model=ReportOut, responses=problem_responses(401, 409, 422))
+async def submit_report(
+    runtime: RuntimeDep, policy: PolicyDep, body: ReportIn, user: CurrentUser, response: Response,
+    idempotency_key: IdempotencyKey = None,
+) -> ReportOut:
+    """Report a lower price. The answer (202) carries the report's id and status: approved (the
+    discount is granted), rejected (with every reason), or needs_review (ops decide)."""
+    cmd = ReportCompetitorPrice(customer_id=user.sub, idempotency_key=idempotency_key, **body.model_dump())
+    stored = await svc.submit_report(runtime, policy, cmd)
+    response.headers["Location"] = f"{router.prefix}/{stored.report.id}"
+    return _out(stored, user)
+
+
+@router.get("", response_model=ReportList, responses=problem_responses(401, 422))
+async def list_reports(
+    runtime: RuntimeDep, user: CurrentUser, status: ReportStatus | None = None,
+    limit: Annotated[int, Query(ge=1, le=100)] = 20, offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
+) -> ReportList:
+    """Ops: every report, oldest first (the review queue is `?status=needs_review`). Customers: their own."""
+    items, total = await svc.list_reports(runtime, user, status, limit, offset)
+    return ReportList(items=[_out(s, user) for s in items], total=total, limit=limit, offset=offset)
+
+
+@router.get("/{report_id}", response_model=ReportOut, responses=problem_responses(401, 404, 422))
+async def get_report(runtime: RuntimeDep, report_id: uuid.UUID, user: CurrentUser) -> ReportOut:
+    """A report, with its decision and reasons (its author or ops; ops also see the audit trail)."""
+    return _out(await svc.report_for(runtime, str(report_id), user), user)
+
+
+@router.post("/{report_id}/approve", response_model=ReportOut, responses=problem_responses(401, 403, 404, 409, 422))
+async def approve_report(
+    runtime: RuntimeDep, policy: PolicyDep, report_id: uuid.UUID, body: DecisionIn, user: Ops
+) -> ReportOut:
+    """Approve a report in review (ops): the discount is priced at today's price and granted."""
+    cmd = DecideReport(report_id=str(report_id), actor=user.sub, reason=body.reason)
+    return _out(await review.approve_report(runtime, policy, cmd), user)
+
+
+@router.post("/{report_id}/reject", response_model=ReportOut, responses=problem_responses(401, 403, 404, 409, 422))
+async def reject_report(runtime: RuntimeDep, report_id: uuid.UUID, body: DecisionIn, user: Ops) -> ReportOut:
+    """Reject a report in review (ops), with the reason the customer will read."""
+    cmd = DecideReport(report_id=str(report_id), actor=user.sub, reason=body.reason)
+    return _out(await review.reject_report(runtime, cmd), user)

@@ -1,0 +1,69 @@
+"""Discounts: a customer's own, ops revoking one, and the expiry of those left unused."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from functools import partial
+
+from clinic_shared.auth import Principal
+from clinic_shared.errors import Problem
+from clinic_shared.events.base import utcnow
+from clinic_shared.runtime import ServiceRuntime
+from pricing.adapters.discounts import DiscountRepository
+from pricing.domain import Discount, DiscountStatus
+from pricing.service_layer import metrics
+from pricing.service_layer.boundary import after_commit, domain_errors
+from pricing.service_layer.contracts import publish_recorded
+
+
+async def discounts_of(
+    runtime: ServiceRuntime, customer_id: str, status: DiscountStatus | None, limit: int, offset: int
+) -> tuple[list[Discount], int]:
+    async with runtime.sessions() as session:
+        return await DiscountRepository(session).of_customer(customer_id, status, limit, offset)
+
+
+async def discount_for(runtime: ServiceRuntime, discount_id: str, viewer: Principal) -> Discount:
+    async with runtime.sessions() as session:
+        discount = await DiscountRepository(session).get(discount_id)
+    if discount is None or not (viewer.has("ops") or discount.customer_id == viewer.sub):
+        raise Problem(404, "Not Found", f"No discount with id {discount_id}.")
+    return discount
+
+
+async def revoke_discount(runtime: ServiceRuntime, discount_id: str, reason: str) -> Discount:
+    """Ops withdraw an unused discount. Revoking a revoked one again changes nothing."""
+    async with runtime.transaction() as tx:
+        repo = DiscountRepository(tx.session)
+        discount = await repo.get(discount_id, lock=True)
+        if discount is None:
+            raise Problem(404, "Not Found", f"No discount with id {discount_id}.")
+        if discount.status == "revoked":
+            return discount
+        with domain_errors():
+            discount.revoke(reason, utcnow())
+        await repo.save(discount)
+        await publish_recorded(tx.publish, discount.events)
+        after_commit(tx.session, partial(metrics.discount_event, "revoked", discount))
+    return discount
+
+
+def _expired(discounts: list[Discount]) -> None:
+    for discount in discounts:
+        metrics.discount_event("expired", discount)
+
+
+async def expire_due(runtime: ServiceRuntime, now: datetime, grace: timedelta, batch: int = 100) -> int:
+    """Expire unused discounts whose expiry passed more than `grace` ago; returns how many.
+
+    The grace lets an order placed before the expiry, and paid a little later, still redeem its discount.
+    """
+    async with runtime.transaction() as tx:
+        repo = DiscountRepository(tx.session)
+        due = await repo.due_for_expiry(now - grace, batch)
+        for discount in due:
+            discount.expire(now)
+            await repo.save(discount)
+            await publish_recorded(tx.publish, discount.events)
+        after_commit(tx.session, partial(_expired, due))
+    return len(due)

@@ -1,0 +1,69 @@
+"""Paid orders redeem the discounts on their lines, once, however often the event is delivered.
+
+The inbox drops a redelivered event; a second event about the same order finds the discount
+already redeemed by that order and changes nothing. A line whose discount cannot be redeemed
+(unknown, someone else's, another SKU, revoked, used by another order) is logged and counted:
+the payment happened, and retrying cannot change that.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from datetime import UTC
+from functools import partial
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from clinic_shared.events.cart import OrderLine, OrderPaid
+from pricing.adapters.discounts import DiscountRepository
+from pricing.domain import Discount, DiscountStateError
+from pricing.service_layer import metrics
+from pricing.service_layer.boundary import after_commit
+from pricing.service_layer.contracts import Publish, publish_recorded
+
+log = logging.getLogger("pricing.orders")
+
+
+def _refusal(discount: Discount | None, order: OrderPaid, used_by: list[OrderLine]) -> str | None:
+    if discount is None:
+        return "unknown_discount"
+    if discount.customer_id != order.customer_id:
+        return "other_customer"
+    if any(line.sku != discount.sku for line in used_by):
+        return "other_sku"
+    return None
+
+
+def _redeemed(discount: Discount, savings: int) -> None:
+    metrics.discount_event("redeemed", discount)
+    metrics.redeemed_savings(discount.currency, savings)
+
+
+async def redeem_paid_order(session: AsyncSession, publish: Publish, order: OrderPaid) -> int:
+    """Redeem every discount the order used; returns how many were redeemed now."""
+    lines: dict[str, list[OrderLine]] = defaultdict(list)
+    for line in order.lines:
+        if line.discount_id:
+            lines[line.discount_id].append(line)
+    placed_at = (order.placed_at or order.occurred_at).astimezone(UTC)
+    repo, redeemed = DiscountRepository(session), 0
+    for discount_id, used_by in sorted(lines.items()):
+        discount = await repo.get(discount_id, lock=True)
+        why = _refusal(discount, order, used_by)
+        if discount is not None and why is None:
+            try:
+                if not discount.redeem(order.order_id, placed_at):
+                    continue  # already redeemed by this very order
+            except DiscountStateError:
+                why = "expired_when_placed" if discount.status == "granted" else f"discount_{discount.status}"
+        if discount is None or why is not None:
+            log.warning("a paid order line's discount cannot be redeemed",
+                        extra={"order_id": order.order_id, "discount_id": discount_id, "why": why})
+            after_commit(session, partial(metrics.redeem_refused, str(why)))
+            continue
+        await repo.save(discount)
+        await publish_recorded(publish, discount.events)
+        after_commit(session, partial(_redeemed, discount, sum(ln.discount_per_unit * ln.quantity for ln in used_by)))
+        redeemed += 1
+    return redeemed
