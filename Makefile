@@ -31,6 +31,7 @@ infra-down:
 lint: deps
 	uv run --frozen ruff check .
 	uv run --frozen lint-imports
+	uv run --frozen mypy shared/src services/catalog/src services/pricing/src services/cart/src services/content/src
 
 test: deps
 	@bash deploy/local/test.sh

@@ -9,5 +9,6 @@ eval "$infra_env"
 echo "== static checks" >&2
 uv run --frozen ruff check .
 uv run --frozen lint-imports
+uv run --frozen mypy shared/src services/catalog/src services/pricing/src services/cart/src services/content/src
 echo "== tests (Kafka $KAFKA_BOOTSTRAP_SERVERS, PostgreSQL, stripe-mock $STRIPE_MOCK_URL, localstripe $LOCALSTRIPE_URL)" >&2
 exec uv run --frozen pytest "$@"
