@@ -19,7 +19,8 @@ import pytest
 
 from clinic_shared.events.envelope import decode
 from clinic_shared.testing.plugin import auth_headers, read_topic
-from tests.e2e.stack import ROOT, Stack
+
+from ..e2e.stack import ROOT, Stack
 
 pytestmark = pytest.mark.e2e
 EDITOR, OPS = auth_headers("chaos-editor", "editor"), auth_headers("chaos-ops", "ops")

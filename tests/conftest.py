@@ -6,7 +6,7 @@ import pytest
 
 from clinic_shared.testing.infra import Infra
 
-from .stack import Stack, running_stack
+from .e2e.stack import Stack, running_stack
 
 
 @pytest.fixture(scope="session")
