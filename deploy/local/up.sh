@@ -8,7 +8,7 @@ mkdir -p var/data
 bash deploy/local/kafka.sh start >&2
 bash deploy/local/stripe.sh start >&2
 export KAFKA_BOOTSTRAP_SERVERS="${KAFKA_BOOTSTRAP_SERVERS:-127.0.0.1:${KAFKA_PORT:-9092}}"
-export AUTH_JWT_SECRET="${AUTH_JWT_SECRET:-development-only-secret}"
+export AUTH_JWT_SECRET="${AUTH_JWT_SECRET:-development-only-secret-change-me-in-production}"
 export GATEWAY_PORT="${GATEWAY_PORT:-8080}"
 for svc in catalog pricing cart content; do
     var="${svc^^}_DATABASE_URL"

@@ -9,7 +9,7 @@ from __future__ import annotations
 from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-PLACEHOLDER_SECRETS = {"", "changethis", "change-me", "development-only-secret", "secret"}
+PLACEHOLDER_SECRETS = {"", "changethis", "change-me", "development-only-secret-change-me-in-production", "secret"}
 
 
 class ServiceSettings(BaseSettings):
@@ -21,7 +21,7 @@ class ServiceSettings(BaseSettings):
     # Prepended to every topic name: lets tests (and side-by-side stacks) share one broker safely.
     kafka_topic_prefix: str = Field("", validation_alias="KAFKA_TOPIC_PREFIX")
     kafka_topic_partitions: int = Field(3, validation_alias="KAFKA_TOPIC_PARTITIONS")
-    auth_jwt_secret: str = Field("development-only-secret", validation_alias="AUTH_JWT_SECRET")
+    auth_jwt_secret: str = Field("development-only-secret-change-me-in-production", validation_alias="AUTH_JWT_SECRET")
     log_level: str = Field("INFO", validation_alias="LOG_LEVEL")
     # Outbox relay: how often it looks for rows not yet confirmed (the happy path does not wait for it).
     outbox_poll_interval: float = Field(1.0, validation_alias="OUTBOX_POLL_INTERVAL")

@@ -39,7 +39,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--base-url", default="http://127.0.0.1:8080/api/catalog")
     args = parser.parse_args()
-    n = load(args.base_url, os.environ.get("AUTH_JWT_SECRET", "development-only-secret"))
+    n = load(args.base_url, os.environ.get("AUTH_JWT_SECRET", "development-only-secret-change-me-in-production"))
     print(f"catalog: {n} demo product(s) created", file=sys.stderr)
 
 

@@ -58,7 +58,7 @@ def main() -> None:
     parser.add_argument("--base-url", default="http://127.0.0.1:8080/api/content")
     args = parser.parse_args()
     with httpx.Client(base_url=args.base_url, timeout=30) as client:
-        outcome = load(client, os.environ.get("AUTH_JWT_SECRET", "development-only-secret"))
+        outcome = load(client, os.environ.get("AUTH_JWT_SECRET", "development-only-secret-change-me-in-production"))
     print(f"content: {outcome}", file=sys.stderr)
 
 

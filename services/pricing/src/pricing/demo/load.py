@@ -55,7 +55,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--base-url", default="http://127.0.0.1:8080/api/pricing")
     args = parser.parse_args()
-    prices, added = load(args.base_url, os.environ.get("AUTH_JWT_SECRET", "development-only-secret"))
+    secret = os.environ.get("AUTH_JWT_SECRET", "development-only-secret-change-me-in-production")
+    prices, added = load(args.base_url, secret)
     print(f"pricing: {prices} demo price(s) set, {added} competitor(s) added", file=sys.stderr)
 
 
