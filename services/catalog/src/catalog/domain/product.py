@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from catalog.domain.vocabulary import US_STATES, Category, Condition, Route, Status
+from catalog.domain.vocabulary import Category, Condition, Route, Status
+from clinic_shared.regions import US_STATES
 
 
 class ProductInvalid(ValueError):

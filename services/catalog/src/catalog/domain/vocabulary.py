@@ -1,4 +1,4 @@
-"""The catalog's words: categories, routes of administration, conditions, and US state codes."""
+"""The catalog's words: categories, routes of administration, conditions (regions: clinic_shared.regions)."""
 
 from __future__ import annotations
 
@@ -36,10 +36,3 @@ class Status(StrEnum):
     draft = "draft"
     active = "active"
     archived = "archived"
-
-
-US_STATES = frozenset({
-    "AL", "AK", "AZ", "AR", "CA", "CO", "CT", "DE", "DC", "FL", "GA", "HI", "ID", "IL", "IN", "IA", "KS",
-    "KY", "LA", "ME", "MD", "MA", "MI", "MN", "MS", "MO", "MT", "NE", "NV", "NH", "NJ", "NM", "NY", "NC",
-    "ND", "OH", "OK", "OR", "PA", "RI", "SC", "SD", "TN", "TX", "UT", "VT", "VA", "WA", "WV", "WI", "WY",
-})

@@ -6,14 +6,12 @@ from dataclasses import dataclass
 from typing import Literal, get_args
 from urllib.parse import urlsplit
 
+from clinic_shared.regions import US_STATES
+
 CompetitorKind = Literal["licensed_clinic", "marketplace", "coupon_site"]
 COMPETITOR_KINDS: frozenset[str] = frozenset(get_args(CompetitorKind))
 
-US_REGIONS: frozenset[str] = frozenset({
-    "AL", "AK", "AZ", "AR", "CA", "CO", "CT", "DE", "DC", "FL", "GA", "HI", "ID", "IL", "IN", "IA", "KS",
-    "KY", "LA", "ME", "MD", "MA", "MI", "MN", "MS", "MO", "MT", "NE", "NV", "NH", "NJ", "NM", "NY", "NC",
-    "ND", "OH", "OK", "OR", "PA", "RI", "SC", "SD", "TN", "TX", "UT", "VT", "VA", "WA", "WV", "WI", "WY",
-})  # fmt: skip
+US_REGIONS: frozenset[str] = US_STATES
 """The 50 states and DC, by USPS code: the regions a report or a licence may name."""
 
 

@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_vali
 from cart.domain.cart import MAX_QUANTITY
 from cart.domain.order import Order, OrderStatus
 from cart.domain.pricing import PricedCart, PricedLine
-from cart.domain.regions import US_STATES
+from clinic_shared.regions import US_STATES
 
 SkuCode = Annotated[str, StringConstraints(pattern=r"^[A-Z0-9]+(?:-[A-Z0-9]+)*$", min_length=2, max_length=64)]
 Quantity = Annotated[int, Field(ge=1, le=MAX_QUANTITY)]

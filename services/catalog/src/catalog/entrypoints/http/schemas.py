@@ -7,7 +7,8 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
-from catalog.domain.vocabulary import US_STATES, Category, Condition, Route, Status
+from catalog.domain.vocabulary import Category, Condition, Route, Status
+from clinic_shared.regions import US_STATES
 
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", min_length=1, max_length=120)]
 SkuCode = Annotated[str, StringConstraints(pattern=r"^[A-Z0-9]+(?:-[A-Z0-9]+)*$", min_length=2, max_length=64)]
