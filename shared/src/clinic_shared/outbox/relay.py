@@ -13,6 +13,7 @@ import asyncio
 import contextlib
 import json
 import logging
+import time
 from datetime import UTC, datetime
 
 from aiokafka import AIOKafkaProducer
@@ -46,6 +47,7 @@ class OutboxRelay:
         self._batch = batch_size
         self._poll = poll_interval
         self._wake = asyncio.Event()
+        self._observed_at = float("-inf")
 
     def notify(self) -> None:
         self._wake.set()
@@ -96,7 +98,11 @@ class OutboxRelay:
                     .values(attempts=OUTBOX.c.attempts + 1, last_error=repr(failed[1])[:2000])
                 )
         OUTBOX_PUBLISHED.labels(self.service).inc(len(confirmed))
-        await self._observe_backlog()
+        # The backlog gauges cost a query: refresh them at most once per poll interval, not per commit.
+        # An idle relay still drains every interval, so they settle to the truth within one.
+        if failed or time.monotonic() - self._observed_at >= self._poll:
+            await self._observe_backlog()
+            self._observed_at = time.monotonic()
         if failed:
             raise RuntimeError(f"publishing outbox row {failed[0]} failed") from failed[1]
         return len(confirmed)
