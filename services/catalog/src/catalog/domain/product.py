@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 
 from catalog.domain.vocabulary import Category, Condition, Route, Status
@@ -38,7 +38,6 @@ class Product:
     version: int = 1
     created_at: datetime | None = None
     updated_at: datetime | None = None
-    changed_skus: bool = field(default=False, repr=False)
 
     def check(self) -> None:
         if not self.skus:

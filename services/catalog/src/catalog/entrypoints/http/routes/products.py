@@ -24,7 +24,7 @@ EDITOR_ERRORS = problem_responses(401, 403, 404, 409, 422)
 
 
 def _out(p: Product) -> ProductOut:
-    return ProductOut.model_validate({k: v for k, v in asdict(p).items() if k != "changed_skus"})
+    return ProductOut.model_validate(asdict(p))
 
 
 @router.get("", response_model=ProductList, responses=problem_responses(422))
