@@ -76,6 +76,56 @@ class DiscountGranted(_PriceMatchEvent):
     expires_at: datetime
 
 
+class DiscountGrantedV2(_PriceMatchEvent):
+    """A granted discount, carrying what it means in money so that the cart can apply it to today's price.
+
+    The final unit price the customer pays for each discounted unit is
+    ``min(final_unit_price_at_grant, basis - amount_off(basis))`` where
+    ``basis = min(our current unit price, competitor_unit_price)`` and ``amount_off(basis)`` is
+    ``percent_off`` % of the basis rounded UP to the minor unit (the customer's favour). It applies to at most
+    ``max_units`` units of one order line, only for delivery in ``region``, and is never at or below zero.
+    """
+
+    TYPE: ClassVar[str] = "clinic.pricing.discount-granted.v2"
+
+    discount_id: str
+    report_id: str
+    currency: str
+    expires_at: datetime
+    percent_off: int
+    # Our unit price and the competitor's reported unit price when the discount was granted.
+    our_unit_price_at_grant: int
+    competitor_unit_price: int
+    # What the customer was shown at the grant: the final unit price is never above it.
+    amount_off_at_grant: int
+    final_unit_price_at_grant: int
+    # Where and for how much the discount holds (policy settings, shown to the customer).
+    region: str
+    max_units: int
+
+
+class DiscountReinstated(_PriceMatchEvent):
+    """An order that redeemed the discount was refunded before the discount expired: it can be used again."""
+
+    TYPE: ClassVar[str] = "clinic.pricing.discount-reinstated.v1"
+
+    discount_id: str
+    order_id: str
+    expires_at: datetime
+
+
+class PriceMatchRefundApproved(_PriceMatchEvent):
+    """A price match reported after purchase was approved: the difference is refunded on the paid order."""
+
+    TYPE: ClassVar[str] = "clinic.pricing.price-match-refund-approved.v1"
+
+    report_id: str
+    order_id: str
+    # The total to refund on the order, in minor units (per-unit difference x discounted units).
+    amount: int
+    currency: str
+
+
 class DiscountRedeemed(_PriceMatchEvent):
     TYPE: ClassVar[str] = "clinic.pricing.discount-redeemed.v1"
 
