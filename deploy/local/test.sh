@@ -11,4 +11,6 @@ uv run --frozen ruff check .
 uv run --frozen lint-imports
 uv run --frozen mypy shared/src services/catalog/src services/pricing/src services/cart/src services/content/src
 echo "== tests (Kafka $KAFKA_BOOTSTRAP_SERVERS, PostgreSQL, stripe-mock $STRIPE_MOCK_URL, localstripe $LOCALSTRIPE_URL)" >&2
+# The suites run under the test environment (the settings default to production rules).
+export ENVIRONMENT="${ENVIRONMENT:-test}"
 exec uv run --frozen pytest "$@"

@@ -8,6 +8,8 @@ mkdir -p var/data
 bash deploy/local/kafka.sh start >&2
 bash deploy/local/stripe.sh start >&2
 export KAFKA_BOOTSTRAP_SERVERS="${KAFKA_BOOTSTRAP_SERVERS:-127.0.0.1:${KAFKA_PORT:-9092}}"
+# Production rules are the default everywhere else; `make up` is a developer's machine, said explicitly.
+export ENVIRONMENT="${ENVIRONMENT:-development}"
 export AUTH_JWT_SECRET="${AUTH_JWT_SECRET:-development-only-secret-change-me-in-production}"
 export GATEWAY_PORT="${GATEWAY_PORT:-8080}"
 for svc in catalog pricing cart content; do

@@ -12,8 +12,8 @@ from clinic_shared.events.base import Event
 from clinic_shared.http import create_service_app
 from clinic_shared.runtime import ServiceRuntime
 from pricing.entrypoints.events import catalog_products, orders
-from pricing.entrypoints.http.routes import competitors, discounts, prices, reports
-from pricing.entrypoints.jobs import discount_expiry
+from pricing.entrypoints.http.routes import competitors, discounts, policy, prices, reports
+from pricing.entrypoints.jobs import discount_expiry, review_queue_gauges
 from pricing.settings import PricingSettings
 
 SERVICE = "pricing"
@@ -21,7 +21,8 @@ PUBLISHES: list[type[Event]] = [
     contract.PriceChanged,
     contract.PriceMatchRequested, contract.PriceMatchApproved, contract.PriceMatchRejected,
     contract.PriceMatchEscalated,
-    contract.DiscountGranted, contract.DiscountRedeemed, contract.DiscountExpired, contract.DiscountRevoked,
+    contract.DiscountGrantedV2, contract.DiscountRedeemed, contract.DiscountExpired, contract.DiscountRevoked,
+    contract.DiscountReinstated, contract.PriceMatchRefundApproved,
 ]
 
 
@@ -31,7 +32,7 @@ def build_runtime(settings: PricingSettings | None = None) -> ServiceRuntime:
     return ServiceRuntime(
         service=SERVICE, settings=settings, publishes=PUBLISHES,
         subscriptions=[catalog_products.subscription, orders.subscription],
-        background=[expiry],
+        background=[expiry, review_queue_gauges(settings.expiry_interval_seconds)],
     )
 
 
@@ -44,7 +45,8 @@ def create_app(settings: PricingSettings | None = None) -> FastAPI:
             "\"If you find a better price, we'll give you 20% off!\" Reports, verification, "
             "the ops review queue, and the discounts they grant."
         ),
-        routers=[prices.router, reports.router, discounts.router, competitors.router],
+        routers=[prices.router, reports.router, reports.me_router, discounts.router, competitors.router,
+                 policy.router],
     )
     app.state.policy = settings.policy()
     return app

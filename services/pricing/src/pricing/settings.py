@@ -30,10 +30,14 @@ class PricingSettings(ServiceSettings):
     database_url: str = "sqlite+aiosqlite:///var/data/pricing.db"
 
     # The price-match policy (BRIEF section 5): the promise is 20% off the lower of ours and theirs.
-    discount_percent: Decimal = Field(Decimal("20"), gt=0, le=100)
+    discount_percent: int = Field(20, ge=1, le=50)
     discount_basis: Basis = "lower_of_ours_and_competitor"
-    per_unit_cap: int | None = Field(None, ge=0, description="minor units; caps the percentage part per unit")
-    discount_ttl_days: float = Field(30, gt=0)
+    per_unit_cap: int | None = Field(
+        None, ge=0, description="minor units; the most the whole amount off (our price - final) may be per unit "
+                                "for a report to be approved without a person")
+    max_units: int = Field(1, ge=1, le=99, description="units of one order line a discount applies to")
+    after_purchase_days: float = Field(14, gt=0, description="a report this long after paying refunds the difference")
+    discount_ttl_days: float = Field(30, gt=0, description="at most match_window_days")
     report_recency_days: float = Field(7, gt=0)
     implausible_floor_ratio: Decimal = Field(Decimal("0.5"), ge=0, le=1)
     match_window_days: float = Field(30, gt=0)
@@ -50,6 +54,11 @@ class PricingSettings(ServiceSettings):
 
     @model_validator(mode="after")
     def _policy_is_valid(self) -> PricingSettings:
+        if self.discount_ttl_days > self.match_window_days:
+            raise ValueError(
+                f"PRICING_DISCOUNT_TTL_DAYS ({self.discount_ttl_days:g}) must not be longer than "
+                f"PRICING_MATCH_WINDOW_DAYS ({self.match_window_days:g}): a discount would outlive the "
+                "one-match-per-window rule")
         self.policy()  # fail at start-up, not at the first report
         return self
 
@@ -58,6 +67,8 @@ class PricingSettings(ServiceSettings):
             discount_percent=self.discount_percent,
             basis=self.discount_basis,
             per_unit_cap_minor=self.per_unit_cap,
+            max_units=self.max_units,
+            after_purchase_window=timedelta(days=self.after_purchase_days),
             discount_ttl=timedelta(days=self.discount_ttl_days),
             report_recency=timedelta(days=self.report_recency_days),
             implausible_floor_ratio=self.implausible_floor_ratio,

@@ -62,7 +62,7 @@ class World:
         await self.produce(ProductPublished(
             product_id=product_id, slug=f"p-{product_id[:8]}", name=f"Product {sku}", category="troche",
             route="sublingual", conditions=["depression"], regions=["TX"], requires_evaluation=False,
-            status="active", skus=[SkuSnapshot(sku=sku, label=sku)], version=1,
+            status="active", skus=[SkuSnapshot(sku=sku, label=sku, dose="100 mg", supply_days=30)], version=1,
         ))
         await eventually(lambda: self.for_sale(sku))
         return product_id
@@ -85,6 +85,8 @@ class World:
             "competitor_url": f"https://{domain}/ketamine-troches", "competitor_price": 15000, "currency": "USD",
             "region": "TX", "observed_at": self.seen_at,
             "price_kind": "regular", "proof_url": f"https://{domain}/ketamine-troches",
+            "competitor_product": "Ketamine sublingual troches", "competitor_strength": "100 mg",
+            "competitor_quantity": 30,
         }
         return body | overrides
 

@@ -9,10 +9,11 @@ from typing import Any
 
 import pytest
 
-from pricing.domain import CompetitorReport, DecisionContext, EligibleCompetitor, Money
+from pricing.domain import CompetitorReport, DecisionContext, EligibleCompetitor, Money, SkuVariant
 
 NOW = datetime(2025, 3, 1, 12, 0, tzinfo=UTC)
 SKU = "KET-TROCHE-100MG-30"
+VARIANT = SkuVariant(label="30-day supply, 100 mg troches", dose="100 mg", supply_days=30)
 
 
 def unique(prefix: str) -> str:
@@ -62,6 +63,9 @@ def make_report(clinic: EligibleCompetitor) -> Callable[..., CompetitorReport]:
             "created_at": NOW,
             "price_kind": "regular",
             "proof_url": "https://calmmind.example/ketamine-troches",
+            "competitor_product": "Ketamine sublingual troches",
+            "competitor_strength": "100mg",
+            "competitor_quantity": 30,
         }
         return CompetitorReport(**(fields | overrides))
 
@@ -77,6 +81,7 @@ def make_context(clinic: EligibleCompetitor) -> Callable[..., DecisionContext]:
             "competitor": clinic,
             "granted_matches": (),
             "prior_reports_in_last_day": 0,
+            "variant": VARIANT,
         }
         return DecisionContext(**(fields | overrides))
 

@@ -12,6 +12,7 @@ from pricing.domain import (
     DiscountExpired,
     DiscountGranted,
     DiscountRedeemed,
+    DiscountReinstated,
     DiscountRevoked,
     DiscountStateError,
     Money,
@@ -24,7 +25,8 @@ EXPIRES = NOW + timedelta(days=30)
 
 
 def granted() -> Discount:
-    terms = terms_for(Money(30000, "USD"), Money(24000, "USD"), PriceMatchPolicy(), NOW, sku="KET-TROCHE-100MG-30")
+    terms = terms_for(Money(30000, "USD"), Money(24000, "USD"), PriceMatchPolicy(), NOW, sku="KET-TROCHE-100MG-30",
+                      region="TX")
     return Discount.from_terms(
         id=f"discount-{uuid.uuid4().hex}", customer_id=f"customer-{uuid.uuid4().hex}",
         report_id=f"report-{uuid.uuid4().hex}", terms=terms, granted_at=NOW,
@@ -48,7 +50,8 @@ def test_granted_event_describes_the_discount() -> None:
     assert discount.granted_event() == DiscountGranted(
         discount_id=discount.id, customer_id=discount.customer_id, sku=discount.sku,
         report_id=discount.report_id, amount_off=10800, final_unit_price=19200, currency="USD",
-        expires_at=EXPIRES, granted_at=NOW,
+        expires_at=EXPIRES, granted_at=NOW, percent_off=20, our_unit_price=30000, competitor_unit_price=24000,
+        region="TX", max_units=1,
     )  # fmt: skip
 
 
@@ -153,3 +156,35 @@ def test_only_a_granted_discount_can_be_revoked(end: str) -> None:
         discount.revoke("Duplicate report.", NOW)
     with pytest.raises(DiscountStateError, match=end):
         discount.revoke("Again.", NOW)
+
+
+def test_a_full_refund_of_the_redeeming_order_reinstates_an_unexpired_discount() -> None:
+    discount, order = granted(), order_id()
+    discount.redeem(order, NOW)
+    discount.events.clear()
+    assert discount.reinstate(order, NOW + timedelta(days=1))
+    assert (discount.status, discount.redeemed_order_id) == ("granted", None)
+    assert discount.events == [DiscountReinstated(discount.id, discount.customer_id, discount.sku, order, EXPIRES,
+                                                  NOW + timedelta(days=1))]
+
+
+def test_a_refund_after_the_expiry_or_of_another_order_reinstates_nothing() -> None:
+    discount, order = granted(), order_id()
+    discount.redeem(order, NOW)
+    discount.events.clear()
+    assert not discount.reinstate(order_id(), NOW)
+    assert not discount.reinstate(order, EXPIRES)
+    assert discount.status == "redeemed" and discount.events == []
+
+
+@pytest.mark.parametrize(
+    ("current", "expected"),
+    [
+        (30000, (10800, 19200)),  # as granted: 20% off the competitor's 240.00
+        (40000, (20800, 19200)),  # our price rose: never above the price shown at the grant
+        (22000, (4400, 17600)),  # our price fell below theirs: 20% off our new price
+        (9000, (1800, 7200)),  # far below: still 20% off, never free
+    ],
+)
+def test_price_now_applies_the_promise_to_todays_price(current: int, expected: tuple[int, int]) -> None:
+    assert granted().price_now(current) == expected

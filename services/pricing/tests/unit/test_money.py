@@ -1,10 +1,10 @@
-"""Money in integer minor units and the one rounding rule."""
+"""Money in integer minor units and the one rounding rule: the amount off is rounded UP (the customer's favour)."""
 
 from __future__ import annotations
 
 from decimal import Decimal
 from fractions import Fraction
-from math import floor
+from math import ceil
 
 import pytest
 from hypothesis import given
@@ -17,17 +17,20 @@ from pricing.domain import CurrencyMismatchError, Money, percent_of
     ("amount", "percent", "expected"),
     [
         (1999, "20", 400),  # 399.8 rounds up
-        (1001, "20", 200),  # 200.2 rounds down
-        (10, "25", 3),  # 2.5: a tie rounds half-up
-        (2, "25", 1),  # 0.5: a tie rounds half-up
-        (1, "49", 0),  # 0.49 rounds down
-        (12, "12.5", 2),  # 1.5: a tie with a fractional percent
-        (30000, "20", 6000),
+        (1997, "20", 400),  # 399.4 rounds up too: the customer pays 1,597, not 1,598
+        (1001, "20", 201),  # 200.2 rounds up
+        (10, "25", 3),  # 2.5
+        (2, "25", 1),  # 0.5
+        (1, "49", 1),  # 0.49 rounds up
+        (12, "12.5", 2),  # 1.5 with a fractional percent
+        (30000, "20", 6000),  # exact: nothing to round
         (0, "20", 0),
-        (-10, "25", -3),  # -2.5: half-up rounds ties away from zero
+        (-10, "25", -2),  # -2.5 rounds towards +infinity
     ],
 )
-def test_percent_of_rounds_half_up_to_the_minor_unit(amount: int, percent: str, expected: int) -> None:
+def test_percent_of_rounds_up_to_the_minor_unit_in_the_customers_favour(
+    amount: int, percent: str, expected: int
+) -> None:
     assert percent_of(amount, Decimal(percent)) == expected
 
 
@@ -45,9 +48,9 @@ def test_percent_of_refuses_a_non_integer_amount() -> None:
     amount=st.integers(min_value=0, max_value=10**15),
     percent=st.decimals(min_value=0, max_value=100, places=4, allow_nan=False, allow_infinity=False),
 )
-def test_percent_of_matches_exact_arithmetic_rounded_half_up(amount: int, percent: Decimal) -> None:
+def test_percent_of_matches_exact_arithmetic_rounded_up(amount: int, percent: Decimal) -> None:
     exact = Fraction(amount) * Fraction(percent) / 100
-    assert percent_of(amount, percent) == floor(exact + Fraction(1, 2))
+    assert percent_of(amount, percent) == ceil(exact)
 
 
 @pytest.mark.parametrize("currency", ["usd", "US", "USDX", "U$D", "", 840])

@@ -33,6 +33,11 @@ def test_policy_defaults_are_the_brief_promise() -> None:
         {"discount_percent": 20.0},
         {"discount_percent": Decimal("NaN")},
         {"basis": "cheapest"},
+        {"basis": "ours"},  # the promise is the lower of ours and theirs: the v2 contract has no other basis
+        {"discount_percent": 60},
+        {"discount_percent": Decimal("12.5")},
+        {"max_units": 0},
+        {"discount_ttl": timedelta(days=31)},  # longer than the 30-day match window
         {"per_unit_cap_minor": -1},
         {"per_unit_cap_minor": 10.5},
         {"discount_ttl": timedelta(0)},
@@ -49,8 +54,8 @@ def test_policy_refuses_settings_outside_their_range(settings: dict[str, Any]) -
         PriceMatchPolicy(**settings)
 
 
-def test_policy_accepts_a_cap_and_other_bases() -> None:
-    policy = PriceMatchPolicy(basis="ours", per_unit_cap_minor=5000, excluded_price_kinds=frozenset())
+def test_policy_accepts_a_cap_and_no_exclusions() -> None:
+    policy = PriceMatchPolicy(per_unit_cap_minor=5000, excluded_price_kinds=frozenset())
     assert policy.per_unit_cap_minor == 5000
     assert policy.excluded_price_kinds == frozenset()
 

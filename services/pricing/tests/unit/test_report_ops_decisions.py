@@ -42,7 +42,7 @@ def test_ops_approve_an_escalated_report_with_terms_at_todays_price(
 ) -> None:
     report = escalated(make_report, make_context)
     later = now + timedelta(hours=3)
-    terms = terms_for(Money(30000, "USD"), Money(9000, "USD"), POLICY, later, sku=report.sku)
+    terms = terms_for(Money(30000, "USD"), Money(9000, "USD"), POLICY, later, sku=report.sku, region="TX")
     discount = report.approve("ops-ana", "Quote checked with the clinic by phone.", terms, now=later)
     assert (report.status, report.decided_by, report.decided_at) == ("approved", "ops-ana", later)
     assert report.reasons[-1] == "Quote checked with the clinic by phone."
@@ -81,7 +81,7 @@ def test_ops_decide_only_reports_in_review(
     if outcome != "received":
         report.apply_decision(decide(submission, make_context(), POLICY))
     assert report.status == outcome
-    terms = terms_for(Money(30000, "USD"), Money(24000, "USD"), POLICY, now, sku=report.sku)
+    terms = terms_for(Money(30000, "USD"), Money(24000, "USD"), POLICY, now, sku=report.sku, region="TX")
     with pytest.raises(ReportStateError, match="only reports in review"):
         report.approve("ops-ana", "Looks fine.", terms, now=now)
     with pytest.raises(ReportStateError, match="only reports in review"):
@@ -103,7 +103,7 @@ def test_ops_cannot_settle_a_report_with_terms_for_another_sku(
     make_report: MakeReport, make_context: MakeContext, now: datetime
 ) -> None:
     report = escalated(make_report, make_context)
-    terms = terms_for(Money(30000, "USD"), Money(9000, "USD"), POLICY, now, sku="KET-NASAL-50MG")
+    terms = terms_for(Money(30000, "USD"), Money(9000, "USD"), POLICY, now, sku="KET-NASAL-50MG", region="TX")
     with pytest.raises(ValueError, match="cannot settle"):
         report.approve("ops-ana", "Checked.", terms, now=now)
     assert report.status == "needs_review"

@@ -105,7 +105,7 @@ def test_a_report_is_decided_by_the_policy_only_once(make_report: MakeReport, ma
 
 
 def test_decision_pairs_a_discount_with_approval_only(now: datetime) -> None:
-    terms = terms_for(Money(30000, "USD"), Money(24000, "USD"), POLICY, now, sku="KET-TROCHE-100MG-30")
+    terms = terms_for(Money(30000, "USD"), Money(24000, "USD"), POLICY, now, sku="KET-TROCHE-100MG-30", region="TX")
     with pytest.raises(ValueError, match="discount"):
         Decision("approved", ["ok"], None, decided_at=now)
     with pytest.raises(ValueError, match="discount"):

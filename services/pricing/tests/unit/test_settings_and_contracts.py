@@ -4,7 +4,6 @@ shared integration contracts field for field."""
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from decimal import Decimal
 
 import pytest
 from pydantic import ValidationError
@@ -28,7 +27,7 @@ def test_the_policy_is_read_from_pricing_variables(monkeypatch: pytest.MonkeyPat
 
     policy = PricingSettings().policy()
 
-    assert policy.discount_percent == Decimal("25")
+    assert policy.discount_percent == 25
     assert policy.per_unit_cap_minor == 5000
     assert policy.discount_ttl == timedelta(days=14)
     assert policy.excluded_price_kinds == frozenset({"bundle", "membership"})
@@ -39,6 +38,7 @@ def test_the_policy_is_read_from_pricing_variables(monkeypatch: pytest.MonkeyPat
 @pytest.mark.parametrize(("name", "value"), [
     ("PRICING_DISCOUNT_PERCENT", "0"), ("PRICING_DISCOUNT_PERCENT", "120"), ("PRICING_DISCOUNT_BASIS", "cheapest"),
     ("PRICING_EXCLUDED_PRICE_KINDS", "regular,clearance"), ("PRICING_IMPLAUSIBLE_FLOOR_RATIO", "1.5"),
+    ("PRICING_DISCOUNT_TTL_DAYS", "45"), ("PRICING_MAX_UNITS", "0"), ("PRICING_DISCOUNT_PERCENT", "12.5"),
 ])
 def test_an_invalid_policy_stops_the_service_at_start(monkeypatch: pytest.MonkeyPatch, name: str, value: str) -> None:
     monkeypatch.setenv(name, value)
@@ -64,15 +64,19 @@ def test_a_report_from_an_unlisted_competitor_is_requested_with_no_competitor_id
 
 def test_every_discount_event_maps_to_its_contract_keyed_by_customer() -> None:
     discount = Discount(id="d-1", customer_id="cust-1", sku="TROCHE-30D-100", report_id="r-1", amount_off=7900,
-                        final_unit_price=12000, currency="USD", expires_at=NOW + timedelta(days=30), granted_at=NOW)
+                        final_unit_price=12000, currency="USD", expires_at=NOW + timedelta(days=30), granted_at=NOW,
+                        our_unit_price_at_grant=19900, competitor_unit_price=15000, region="TX", max_units=2)
     granted = to_contract(discount.granted_event())
     discount.redeem("order-1", NOW + timedelta(days=1))
     redeemed = to_contract(discount.events[-1])
     revoked = to_contract(domain.DiscountRevoked("d-2", "cust-1", "THERAPY-50", "fake quote", NOW))
     expired = to_contract(domain.DiscountExpired("d-3", "cust-1", "THERAPY-50", NOW))
 
-    assert isinstance(granted, contract.DiscountGranted)
-    assert (granted.amount_off, granted.final_unit_price, granted.expires_at) == (7900, 12000, NOW + timedelta(days=30))
+    assert isinstance(granted, contract.DiscountGrantedV2)  # pricing publishes v2 grants only
+    assert (granted.amount_off_at_grant, granted.final_unit_price_at_grant, granted.expires_at) == (
+        7900, 12000, NOW + timedelta(days=30))
+    assert (granted.percent_off, granted.our_unit_price_at_grant, granted.competitor_unit_price) == (20, 19900, 15000)
+    assert (granted.region, granted.max_units) == ("TX", 2)
     assert isinstance(redeemed, contract.DiscountRedeemed) and redeemed.order_id == "order-1"
     assert isinstance(revoked, contract.DiscountRevoked) and revoked.reason == "fake quote"
     assert isinstance(expired, contract.DiscountExpired) and expired.occurred_at == NOW

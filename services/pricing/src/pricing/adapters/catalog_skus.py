@@ -10,6 +10,7 @@ from sqlalchemy import func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from pricing.adapters.orm import catalog_skus
+from pricing.domain import SkuVariant
 
 
 class CatalogSkuRepository:
@@ -32,6 +33,17 @@ class CatalogSkuRepository:
             .values(for_sale=False, product_version=version, updated_at=now)
         )
         await self.set(product_id, codes, for_sale=for_sale, version=version, now=now)
+
+    async def set_variants(self, variants: dict[str, SkuVariant]) -> None:
+        for sku, v in sorted(variants.items()):
+            await self.session.execute(update(catalog_skus).where(catalog_skus.c.sku == sku).values(
+                label=v.label, dose=v.dose, sessions=v.sessions, supply_days=v.supply_days))
+
+    async def variant(self, sku: str) -> SkuVariant | None:
+        row = (await self.session.execute(select(catalog_skus).where(catalog_skus.c.sku == sku))).first()
+        if row is None:
+            return None
+        return SkuVariant(label=row.label, dose=row.dose, sessions=row.sessions, supply_days=row.supply_days)
 
     async def set(self, product_id: str, skus: Iterable[str], *, for_sale: bool, version: int, now: datetime) -> None:
         codes = sorted(set(skus))

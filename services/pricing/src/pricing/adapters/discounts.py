@@ -17,7 +17,9 @@ def _discount(r: Row) -> Discount:  # type: ignore[type-arg]
         id=r.id, customer_id=r.customer_id, sku=r.sku, report_id=r.report_id, amount_off=r.amount_off,
         final_unit_price=r.final_unit_price, currency=r.currency, expires_at=aware(r.expires_at),
         granted_at=aware(r.granted_at), status=r.status, redeemed_order_id=r.redeemed_order_id,
-        redeemed_at=aware_or_none(r.redeemed_at), revoked_reason=r.revoked_reason,
+        redeemed_at=aware_or_none(r.redeemed_at), revoked_reason=r.revoked_reason, percent_off=r.percent_off,
+        our_unit_price_at_grant=r.our_unit_price_at_grant, competitor_unit_price=r.competitor_unit_price,
+        region=r.region, max_units=r.max_units,
     )
 
 
@@ -57,8 +59,14 @@ class DiscountRepository:
         await self.session.execute(insert(discounts).values(
             id=d.id, customer_id=d.customer_id, sku=d.sku, report_id=d.report_id, amount_off=d.amount_off,
             final_unit_price=d.final_unit_price, currency=d.currency, granted_at=d.granted_at,
-            expires_at=d.expires_at, **self._state(d),
+            expires_at=d.expires_at, percent_off=d.percent_off, our_unit_price_at_grant=d.our_unit_price_at_grant,
+            competitor_unit_price=d.competitor_unit_price, region=d.region, max_units=d.max_units, **self._state(d),
         ))
+
+    async def redeemed_by(self, order_id: str) -> list[Discount]:
+        """The discounts `order_id` redeemed, locked."""
+        stmt = select(discounts).where(discounts.c.redeemed_order_id == order_id).order_by(discounts.c.id)
+        return [_discount(r) for r in await self.session.execute(for_update(self.session, stmt))]
 
     async def save(self, d: Discount) -> None:
         await self.session.execute(update(discounts).where(discounts.c.id == d.id).values(**self._state(d)))

@@ -50,6 +50,11 @@ catalog_skus = Table(
     Column("for_sale", Boolean, nullable=False),
     Column("product_version", Integer, nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),
+    # The variant (what a competitor's product is compared with); None where the SKU has none.
+    Column("label", String(200), nullable=True),
+    Column("dose", String(100), nullable=True),
+    Column("sessions", Integer, nullable=True),
+    Column("supply_days", Integer, nullable=True),
 )
 
 competitors = Table(
@@ -88,6 +93,12 @@ reports = Table(
     Column("decided_at", DateTime(timezone=True), nullable=True),
     Column("decided_by", String(200), nullable=True),
     Column("discount_id", String(36), nullable=True),
+    Column("competitor_product", String(200), nullable=True),
+    Column("competitor_strength", String(100), nullable=True),
+    Column("competitor_quantity", Integer, nullable=True),
+    Column("refund_order_id", String(200), nullable=True),
+    Column("refund_amount", BigInteger, nullable=True),
+    Column("refunded_at", DateTime(timezone=True), nullable=True),
     UniqueConstraint("customer_id", "idempotency_key", name="uq_price_match_reports_idempotency"),
 )
 
@@ -119,4 +130,34 @@ discounts = Table(
     Column("redeemed_order_id", String(200), nullable=True),
     Column("redeemed_at", DateTime(timezone=True), nullable=True),
     Column("revoked_reason", Text, nullable=True),
+    Column("percent_off", Integer, nullable=False, server_default="20"),
+    Column("our_unit_price_at_grant", BigInteger, nullable=False, server_default="0"),
+    Column("competitor_unit_price", BigInteger, nullable=False, server_default="0"),
+    Column("region", String(2), nullable=True),
+    Column("max_units", Integer, nullable=False, server_default="1"),
+)
+
+# "One granted match per customer per SKU within the window", held by the database on PostgreSQL and
+# SQLite alike: one row per customer and SKU, claimed (inserted, or taken over once the window has
+# passed) in the transaction that grants the match.
+match_claims = Table(
+    "price_match_claims", metadata,
+    Column("customer_id", String(200), primary_key=True),
+    Column("sku", String(64), primary_key=True),
+    Column("report_id", String(36), nullable=False),
+    Column("granted_at", DateTime(timezone=True), nullable=False),
+)
+
+# Paid order lines (from cart.order.v1): what a customer bought, for a price match after purchase.
+purchases = Table(
+    "purchases", metadata,
+    Column("order_id", String(200), primary_key=True),
+    Column("sku", String(64), primary_key=True),
+    Column("customer_id", String(200), nullable=True, index=True),  # None until a signed-out order is claimed
+    Column("quantity", Integer, nullable=False),
+    Column("paid_unit_price", BigInteger, nullable=False),
+    Column("currency", String(3), nullable=False),
+    Column("paid_at", DateTime(timezone=True), nullable=False),
+    Column("region", String(2), nullable=True),
+    Column("refunded", Boolean, nullable=False, default=False),
 )

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Row, insert, select, update
+from sqlalchemy import Row, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from pricing.adapters.orm import report_audit, reports
@@ -34,11 +34,13 @@ def _report(r: Row, trail: list[AuditEntry]) -> StoredReport:  # type: ignore[ty
         report_id=r.id, customer_id=r.customer_id, sku=r.sku, competitor_id=r.competitor_id or UNLISTED,
         competitor_url=r.competitor_url, competitor_price=Money(r.competitor_price, r.currency), region=r.region,
         observed_at=aware(r.observed_at), created_at=aware(r.created_at), price_kind=r.price_kind,
-        proof_url=r.proof_url, quote_ref=r.quote_ref,
+        proof_url=r.proof_url, quote_ref=r.quote_ref, competitor_product=r.competitor_product,
+        competitor_strength=r.competitor_strength, competitor_quantity=r.competitor_quantity,
     )
     report = PriceMatchReport(
         submission, status=r.status, reasons=json.loads(r.reasons), codes=json.loads(r.codes), audit=trail,
         decided_at=aware_or_none(r.decided_at), decided_by=r.decided_by, discount_id=r.discount_id,
+        refund_order_id=r.refund_order_id, refund_amount=r.refund_amount, refunded_at=aware_or_none(r.refunded_at),
     )
     return StoredReport(report, r.competitor_name, r.idempotency_key, r.request_hash, audit_saved=len(trail))
 
@@ -71,6 +73,29 @@ class ReportRepository:
             stmt.order_by(reports.c.created_at, reports.c.id).limit(limit).offset(offset))).all()
         return await self._load(rows), total
 
+    async def of_customer(self, customer_id: str, limit: int, offset: int) -> tuple[list[StoredReport], int]:
+        """A customer's own reports, newest first."""
+        stmt = select(reports).where(reports.c.customer_id == customer_id)
+        total = await count(self.session, stmt)
+        rows = (await self.session.execute(
+            stmt.order_by(reports.c.created_at.desc(), reports.c.id).limit(limit).offset(offset))).all()
+        return await self._load(rows), total
+
+    async def by_refund_order(self, order_id: str, report_id: str | None) -> StoredReport | None:
+        stmt = select(reports).where(reports.c.refund_order_id == order_id)
+        if report_id:
+            stmt = stmt.where(reports.c.id == report_id)
+        row = (await self.session.execute(for_update(self.session, stmt.order_by(reports.c.created_at)))).first()
+        return None if row is None else (await self._load([row]))[0]
+
+    async def waiting(self) -> tuple[int, datetime | None]:
+        """How many reports wait for a person, and since when the oldest waits (its escalation)."""
+        stmt = select(reports.c.id, reports.c.created_at).where(reports.c.status == "needs_review")
+        total = await count(self.session, stmt)
+        oldest = (await self.session.execute(
+            select(func.min(reports.c.created_at)).where(reports.c.status == "needs_review"))).scalar_one_or_none()
+        return total, aware_or_none(oldest)
+
     async def count_since(self, customer_id: str, since: datetime) -> int:
         stmt = select(reports.c.id).where(reports.c.customer_id == customer_id, reports.c.created_at > since)
         return await count(self.session, stmt)
@@ -84,7 +109,9 @@ class ReportRepository:
             competitor_name=stored.competitor_name, competitor_url=s.competitor_url,
             competitor_price=s.competitor_price.amount, currency=s.competitor_price.currency, region=s.region,
             price_kind=s.price_kind, observed_at=s.observed_at, proof_url=s.proof_url, quote_ref=s.quote_ref,
-            created_at=s.created_at, **self._state(stored.report),
+            created_at=s.created_at, competitor_product=s.competitor_product,
+            competitor_strength=s.competitor_strength, competitor_quantity=s.competitor_quantity,
+            **self._state(stored.report),
         ))
         await self._append_audit(stored)
 
@@ -96,7 +123,8 @@ class ReportRepository:
     @staticmethod
     def _state(r: PriceMatchReport) -> dict[str, object]:
         return {"status": r.status, "reasons": dumps(r.reasons), "codes": dumps(r.codes), "decided_at": r.decided_at,
-                "decided_by": r.decided_by, "discount_id": r.discount_id}
+                "decided_by": r.decided_by, "discount_id": r.discount_id, "refund_order_id": r.refund_order_id,
+                "refund_amount": r.refund_amount, "refunded_at": r.refunded_at}
 
     async def _append_audit(self, stored: StoredReport) -> None:
         new = list(enumerate(stored.report.audit))[stored.audit_saved:]

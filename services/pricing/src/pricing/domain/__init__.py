@@ -6,24 +6,27 @@ Pure Python (dataclasses, no framework imports). The public names are re-exporte
 from pricing.domain.audit import AuditEntry
 from pricing.domain.competitor_report import CompetitorReport
 from pricing.domain.competitors import COMPETITOR_KINDS, US_REGIONS, CompetitorKind, EligibleCompetitor
-from pricing.domain.decision import Decision, DecisionContext, Outcome
+from pricing.domain.decision import Decision, DecisionContext, Outcome, Refund
 from pricing.domain.discount import Discount, DiscountStatus
-from pricing.domain.errors import CurrencyMismatchError, DiscountStateError, DomainError, ReportStateError
+from pricing.domain.errors import CurrencyMismatchError, DiscountStateError, DomainError, DutyError, ReportStateError
 from pricing.domain.events import (
     DiscountExpired,
     DiscountGranted,
     DiscountRedeemed,
+    DiscountReinstated,
     DiscountRevoked,
     Event,
     PriceMatchApproved,
     PriceMatchEscalated,
+    PriceMatchRefundApproved,
     PriceMatchRejected,
     PriceMatchRequested,
 )
 from pricing.domain.money import Money, percent_of, validate_currency
 from pricing.domain.policy import BASES, PRICE_KINDS, Basis, PriceKind, PriceMatchPolicy
 from pricing.domain.report import PriceMatchReport, ReportStatus
-from pricing.domain.terms import DiscountTerms, terms_for
+from pricing.domain.terms import DiscountTerms, promised_unit_price, terms_for
+from pricing.domain.variant import Purchase, SkuVariant, normalised_strength
 from pricing.domain.verification import decide
 
 __all__ = [
@@ -42,11 +45,13 @@ __all__ = [
     "DiscountExpired",
     "DiscountGranted",
     "DiscountRedeemed",
+    "DiscountReinstated",
     "DiscountRevoked",
     "DiscountStateError",
     "DiscountStatus",
     "DiscountTerms",
     "DomainError",
+    "DutyError",
     "EligibleCompetitor",
     "Event",
     "Money",
@@ -55,13 +60,19 @@ __all__ = [
     "PriceMatchApproved",
     "PriceMatchEscalated",
     "PriceMatchPolicy",
+    "PriceMatchRefundApproved",
     "PriceMatchRejected",
     "PriceMatchReport",
     "PriceMatchRequested",
+    "Purchase",
+    "Refund",
     "ReportStateError",
     "ReportStatus",
+    "SkuVariant",
     "decide",
+    "normalised_strength",
     "percent_of",
+    "promised_unit_price",
     "terms_for",
     "validate_currency",
 ]

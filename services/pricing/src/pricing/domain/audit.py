@@ -14,7 +14,7 @@ class AuditEntry(NamedTuple):
 
     at: datetime
     actor: str  # "customer", "policy", or the ops user's id
-    action: str  # received | escalated | approved | rejected | discount_granted
+    action: str  # received | escalated | approved | rejected | discount_granted | refund_approved | refunded
     detail: str
 
 

@@ -38,6 +38,10 @@ class CompetitorReport:
     price_kind: PriceKind = "regular"
     proof_url: str | None = None
     quote_ref: str | None = None
+    # What the competitor sells, as the customer read it: compared with our SKU's variant.
+    competitor_product: str | None = None
+    competitor_strength: str | None = None
+    competitor_quantity: int | None = None
 
     def __post_init__(self) -> None:
         for name in ("report_id", "customer_id", "sku", "competitor_id"):
@@ -55,3 +59,6 @@ class CompetitorReport:
             raise ValueError("a report needs proof: a proof_url or a quote_ref")
         if self.proof_url:
             host_of(self.proof_url)
+        qty = self.competitor_quantity
+        if qty is not None and (isinstance(qty, bool) or not isinstance(qty, int) or qty < 1):
+            raise ValueError("competitor_quantity must be a positive whole number")

@@ -26,3 +26,7 @@ class DiscountStateError(DomainError):
 
 class ReportStateError(DomainError):
     """A price-match report was asked to make a transition its status does not allow."""
+
+
+class DutyError(DomainError):
+    """Separation of duties: the actor may not decide this (their own report, their own customer id)."""

@@ -31,7 +31,7 @@ class PriceMatchApproved(Event):
     customer_id: str
     sku: str
     competitor_id: str
-    discount_id: str
+    discount_id: str | None  # None: an after-purchase match, refunded instead
     reasons: tuple[str, ...]
     decided_by: str
     decided_at: datetime
@@ -74,6 +74,36 @@ class DiscountGranted(Event):
     currency: str
     expires_at: datetime
     granted_at: datetime
+    percent_off: int
+    our_unit_price: int
+    competitor_unit_price: int
+    region: str
+    max_units: int
+
+
+@dataclass(frozen=True, slots=True)
+class DiscountReinstated(Event):
+    """The order that redeemed the discount was refunded in full before the expiry: usable again."""
+
+    discount_id: str
+    customer_id: str
+    sku: str
+    order_id: str
+    expires_at: datetime
+    reinstated_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class PriceMatchRefundApproved(Event):
+    """A report made after a purchase was approved: the difference goes back on the paid order."""
+
+    report_id: str
+    customer_id: str
+    sku: str
+    order_id: str
+    amount: int
+    currency: str
+    decided_at: datetime
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,15 +1,16 @@
 """Money in integer minor units, and the one rounding rule for percentages.
 
 Amounts are always ``int`` minor units (cents for USD). ``Decimal`` appears only inside
-:func:`percent_of`, the single place where a percentage becomes an amount, rounded
-half-up (away from zero on a tie) to the minor unit.
+:func:`percent_of`, the single place where a percentage becomes an amount. The only amount a
+percentage makes here is the price-match amount off, so it is rounded UP to the minor unit: in the
+customer's favour (a basis of 1,997 at 20% takes 400 off, so the customer pays 1,597, at most 80%).
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal, localcontext
+from decimal import ROUND_CEILING, Decimal, localcontext
 
 from pricing.domain.errors import CurrencyMismatchError
 
@@ -29,14 +30,16 @@ def validate_currency(currency: str) -> str:
     return currency
 
 
-def percent_of(amount_minor: int, percent: Decimal) -> int:
-    """``percent`` % of ``amount_minor``, rounded half-up to the minor unit.
+def percent_of(amount_minor: int, percent: Decimal | int) -> int:
+    """``percent`` % of ``amount_minor``, rounded up (towards +infinity) to the minor unit.
 
-    >>> percent_of(1999, Decimal("20"))  # 399.8 -> 400
+    >>> percent_of(1997, Decimal("20"))  # 399.4 -> 400
     400
-    >>> percent_of(1, Decimal("50"))  # 0.5 -> 1 (half-up)
+    >>> percent_of(1, Decimal("50"))  # 0.5 -> 1
     1
     """
+    if isinstance(percent, int) and not isinstance(percent, bool):
+        percent = Decimal(percent)
     if isinstance(amount_minor, bool) or not isinstance(amount_minor, int):
         raise TypeError("amount_minor must be an int of minor units")
     if not isinstance(percent, Decimal) or not percent.is_finite():
@@ -44,7 +47,7 @@ def percent_of(amount_minor: int, percent: Decimal) -> int:
     with localcontext() as ctx:
         ctx.prec = max(28, len(str(abs(amount_minor))) + 30)
         exact = Decimal(amount_minor) * percent / Decimal(100)
-        return int(exact.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+        return int(exact.quantize(Decimal(1), rounding=ROUND_CEILING))
 
 
 @dataclass(frozen=True, slots=True)

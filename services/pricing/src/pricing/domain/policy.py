@@ -7,7 +7,7 @@ from datetime import timedelta
 from decimal import Decimal
 from typing import Literal, get_args
 
-Basis = Literal["lower_of_ours_and_competitor", "ours", "competitor"]
+Basis = Literal["lower_of_ours_and_competitor"]
 PriceKind = Literal["regular", "membership", "introductory", "bundle"]
 
 BASES: frozenset[str] = frozenset(get_args(Basis))
@@ -18,11 +18,15 @@ PRICE_KINDS: frozenset[str] = frozenset(get_args(PriceKind))
 class PriceMatchPolicy:
     """Settings of the price-match guarantee.
 
-    - ``discount_percent``: the percentage taken off the basis price (0 < p <= 100).
-    - ``basis``: which price the percentage applies to; the promise is the lower of ours and
-      the competitor's.
-    - ``per_unit_cap_minor``: caps the percentage portion of the discount, per unit (None: no cap).
-    - ``discount_ttl``: how long a granted discount stays usable.
+    - ``discount_percent``: the whole percentage taken off the basis price (1 <= p <= 50: above 50%
+      the rounding up could take a price of two minor units to zero).
+    - ``basis``: which price the percentage applies to: always the lower of our *current* price and
+      the competitor's (the promise; the only basis the discount contract can express).
+    - ``per_unit_cap_minor``: the most the WHOLE amount off (our price - final price) may be per unit for
+      the policy to approve a report by itself; a report needing more goes to a person (None: no cap).
+    - ``max_units``: how many units of one order line a discount applies to.
+    - ``after_purchase_window``: how long after paying for a SKU a report on it refunds the difference.
+    - ``discount_ttl``: how long a granted discount stays usable (never longer than ``match_window``).
     - ``report_recency``: how old an observation may be when the report is submitted.
     - ``implausible_floor_ratio``: a competitor price below this share of ours goes to human review.
     - ``match_window``: at most one granted match per customer and SKU within this window.
@@ -31,9 +35,11 @@ class PriceMatchPolicy:
     - ``clock_skew``: how far in the future an observation time may be before it is refused.
     """
 
-    discount_percent: Decimal = Decimal("20")
+    discount_percent: int = 20
     basis: Basis = "lower_of_ours_and_competitor"
     per_unit_cap_minor: int | None = None
+    max_units: int = 1
+    after_purchase_window: timedelta = timedelta(days=14)
     discount_ttl: timedelta = timedelta(days=30)
     report_recency: timedelta = timedelta(days=7)
     implausible_floor_ratio: Decimal = Decimal("0.5")
@@ -44,16 +50,25 @@ class PriceMatchPolicy:
 
     def __post_init__(self) -> None:
         pct = self.discount_percent
-        if not isinstance(pct, Decimal) or not pct.is_finite() or not Decimal(0) < pct <= Decimal(100):
-            raise ValueError("discount_percent must be a Decimal above 0 and at most 100")
+        if isinstance(pct, Decimal) and pct.is_finite() and pct == pct.to_integral_value():
+            object.__setattr__(self, "discount_percent", pct := int(pct))
+        if isinstance(pct, bool) or not isinstance(pct, int) or not 1 <= pct <= 50:
+            raise ValueError("discount_percent must be a whole number from 1 to 50")
         if self.basis not in BASES:
             raise ValueError(f"basis must be one of {sorted(BASES)}, got {self.basis!r}")
         cap = self.per_unit_cap_minor
         if cap is not None and (isinstance(cap, bool) or not isinstance(cap, int) or cap < 0):
             raise ValueError("per_unit_cap_minor must be None or a non-negative int of minor units")
-        for name in ("discount_ttl", "report_recency", "match_window"):
+        units = self.max_units
+        if isinstance(units, bool) or not isinstance(units, int) or units < 1:
+            raise ValueError("max_units must be an int of at least 1")
+        for name in ("discount_ttl", "report_recency", "match_window", "after_purchase_window"):
             if getattr(self, name) <= timedelta(0):
                 raise ValueError(f"{name} must be positive")
+        if self.discount_ttl > self.match_window:
+            raise ValueError(
+                "discount_ttl must not be longer than match_window: a discount outliving the window would let "
+                "a second match for the same SKU be granted while the first is still usable")
         if self.clock_skew < timedelta(0):
             raise ValueError("clock_skew must not be negative")
         ratio = self.implausible_floor_ratio

@@ -9,13 +9,14 @@ from typing import Literal
 
 from pricing.domain.audit import AuditEntry, discount_granted_entry, received_entry
 from pricing.domain.competitor_report import CompetitorReport, require_aware
-from pricing.domain.decision import Decision
+from pricing.domain.decision import Decision, Refund
 from pricing.domain.discount import Discount
-from pricing.domain.errors import ReportStateError
+from pricing.domain.errors import DutyError, ReportStateError
 from pricing.domain.events import (
     Event,
     PriceMatchApproved,
     PriceMatchEscalated,
+    PriceMatchRefundApproved,
     PriceMatchRejected,
     PriceMatchRequested,
 )
@@ -26,7 +27,13 @@ ReportStatus = Literal["received", "approved", "rejected", "needs_review"]
 
 @dataclass(eq=False)
 class PriceMatchReport:
-    """received --policy--> approved | rejected | needs_review;  needs_review --ops--> approved | rejected."""
+    """received --policy--> approved | rejected | needs_review;  needs_review --ops--> approved | rejected.
+
+    An approval grants a discount, or, for a report on a SKU the customer bought within the policy's
+    after-purchase window, a refund of the difference on that order (``refund_order_id``, ``refund_amount``);
+    ``refunded_at`` is set when the cart reports the money went back. No one decides a report about
+    their own customer id (the customer id is the account that filed it).
+    """
 
     submission: CompetitorReport
     status: ReportStatus = "received"
@@ -36,6 +43,9 @@ class PriceMatchReport:
     decided_at: datetime | None = None
     decided_by: str | None = None
     discount_id: str | None = None
+    refund_order_id: str | None = None
+    refund_amount: int | None = None
+    refunded_at: datetime | None = None
     events: list[Event] = field(default_factory=list, repr=False)
 
     @classmethod
@@ -70,7 +80,7 @@ class PriceMatchReport:
             raise ReportStateError(f"report {self.id} was already decided ({self.status})")
         reasons, codes, now = list(decision.reasons), list(decision.codes), decision.decided_at
         if decision.discount is not None:  # approved: Decision guarantees the pairing
-            return self._approve(actor, reasons, codes, decision.discount, now, discount_id)
+            return self._approve(actor, reasons, codes, decision.discount, now, discount_id, decision.refund)
         if decision.outcome == "rejected":
             self._reject(actor, reasons, codes, now)
             return None
@@ -81,12 +91,22 @@ class PriceMatchReport:
         return None
 
     def approve(
-        self, actor: str, reason: str, terms: DiscountTerms, *, now: datetime, discount_id: str | None = None
-    ) -> Discount:
-        """Ops approve an escalated report with ``terms`` (from ``terms_for`` at today's price)."""
+        self, actor: str, reason: str, terms: DiscountTerms, *, now: datetime, discount_id: str | None = None,
+        refund: Refund | None = None,
+    ) -> Discount | None:
+        """Ops approve an escalated report with ``terms`` (from ``terms_for`` at today's price), or with
+        ``refund`` for a report made after a purchase (then no discount: None)."""
         self._require_review(actor, reason)
         reasons, codes = [*self.reasons, reason.strip()], [*self.codes, "ops_approved"]
-        return self._approve(actor, reasons, codes, terms, require_aware("now", now), discount_id)
+        return self._approve(actor, reasons, codes, terms, require_aware("now", now), discount_id, refund)
+
+    def record_refund(self, order_id: str, at: datetime) -> bool:
+        """The cart refunded the difference on ``order_id``; False when already recorded (or not ours)."""
+        if self.refund_order_id != order_id or self.refunded_at is not None:
+            return False
+        self.refunded_at = require_aware("at", at)
+        self.audit.append(AuditEntry(at, "cart", "refunded", f"{self.refund_amount} minor units on {order_id}"))
+        return True
 
     def reject(self, actor: str, reason: str, *, now: datetime) -> None:
         """Ops reject an escalated report."""
@@ -103,6 +123,8 @@ class PriceMatchReport:
             raise ReportStateError(f"report {self.id} is {self.status}; ops decide only reports in review")
         if not actor or not actor.strip():
             raise ValueError("an ops decision needs an actor")
+        if actor == self.customer_id:
+            raise DutyError("You cannot decide a price-match report about your own account; ask another reviewer.")
         if not reason or not reason.strip():
             raise ValueError("an ops decision needs a reason")
 
@@ -124,9 +146,21 @@ class PriceMatchReport:
         terms: DiscountTerms,
         now: datetime,
         discount_id: str | None,
-    ) -> Discount:
+        refund: Refund | None = None,
+    ) -> Discount | None:
         if terms.sku != self.sku:
             raise ValueError(f"terms for {terms.sku} cannot settle a report about {self.sku}")
+        if refund is not None:
+            self._decided("approved", actor, reasons, codes, now)
+            self.refund_order_id, self.refund_amount = refund.order_id, refund.amount
+            self.audit.append(AuditEntry(now, actor, "refund_approved",
+                                         f"{refund.per_unit} {refund.currency} minor units per unit x {refund.units} "
+                                         f"on order {refund.order_id}"))
+            keys = self._keys()
+            approved = PriceMatchApproved(*keys, None, tuple(reasons), actor, now, self.created_at)
+            self.events += [approved, PriceMatchRefundApproved(keys[0], keys[1], keys[2], refund.order_id,
+                                                               refund.amount, refund.currency, now)]
+            return None
         discount_id = discount_id or str(uuid.uuid4())
         discount = Discount.from_terms(
             id=discount_id, customer_id=self.customer_id, report_id=self.id, terms=terms, granted_at=now

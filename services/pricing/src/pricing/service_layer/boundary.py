@@ -10,7 +10,7 @@ from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from clinic_shared.errors import Problem
-from pricing.domain import DiscountStateError, ReportStateError
+from pricing.domain import DiscountStateError, DutyError, ReportStateError
 
 
 @contextmanager
@@ -18,6 +18,8 @@ def domain_errors() -> Iterator[None]:
     """A rule the caller broke: a bad value is a 422, a transition the state forbids is a 409."""
     try:
         yield
+    except DutyError as exc:
+        raise Problem(403, "Forbidden", str(exc)) from exc
     except (DiscountStateError, ReportStateError) as exc:
         raise Problem(409, "Conflict", str(exc)) from exc
     except ValueError as exc:

@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from clinic_shared.events.base import utcnow
 from clinic_shared.events.catalog import ProductArchived, ProductPublished, ProductUpdated
 from pricing.adapters.catalog_skus import CatalogSkuRepository
+from pricing.domain import SkuVariant
 
 log = logging.getLogger("pricing.catalog")
 
@@ -31,6 +32,8 @@ async def product_changed(session: AsyncSession, event: ProductPublished | Produ
         return
     await repo.replace_product(event.product_id, [s.sku for s in event.skus], for_sale=event.status == "active",
                                version=event.version, now=utcnow())
+    await repo.set_variants({s.sku: SkuVariant(label=s.label, dose=s.dose, sessions=s.sessions,
+                                               supply_days=s.supply_days) for s in event.skus})
 
 
 async def product_archived(session: AsyncSession, event: ProductArchived) -> None:

@@ -26,6 +26,9 @@ class ReportCompetitorPrice:
     price_kind: PriceKind = "regular"
     proof_url: str | None = None
     quote_ref: str | None = None
+    competitor_product: str | None = None
+    competitor_strength: str | None = None
+    competitor_quantity: int | None = None
     idempotency_key: str | None = None
 
     def fingerprint(self) -> str:

@@ -52,11 +52,28 @@ def _escalated(e: domain.PriceMatchEscalated, submission: CompetitorReport | Non
 
 @to_contract.register
 def _granted(e: domain.DiscountGranted, submission: CompetitorReport | None = None) -> IntegrationEvent:
-    return contract.DiscountGranted(
+    return contract.DiscountGrantedV2(
         customer_id=e.customer_id, sku=e.sku, discount_id=e.discount_id, report_id=e.report_id,
-        amount_off=e.amount_off, final_unit_price=e.final_unit_price, currency=e.currency,
-        expires_at=e.expires_at, occurred_at=e.granted_at,
+        currency=e.currency, expires_at=e.expires_at, percent_off=e.percent_off,
+        our_unit_price_at_grant=e.our_unit_price, competitor_unit_price=e.competitor_unit_price,
+        amount_off_at_grant=e.amount_off, final_unit_price_at_grant=e.final_unit_price, region=e.region,
+        max_units=e.max_units, occurred_at=e.granted_at,
     )
+
+
+@to_contract.register
+def _reinstated(e: domain.DiscountReinstated, submission: CompetitorReport | None = None) -> IntegrationEvent:
+    return contract.DiscountReinstated(customer_id=e.customer_id, sku=e.sku, discount_id=e.discount_id,
+                                       order_id=e.order_id, expires_at=e.expires_at, occurred_at=e.reinstated_at)
+
+
+@to_contract.register
+def _refund_approved(
+    e: domain.PriceMatchRefundApproved, submission: CompetitorReport | None = None
+) -> IntegrationEvent:
+    return contract.PriceMatchRefundApproved(customer_id=e.customer_id, sku=e.sku, report_id=e.report_id,
+                                             order_id=e.order_id, amount=e.amount, currency=e.currency,
+                                             occurred_at=e.decided_at)
 
 
 @to_contract.register

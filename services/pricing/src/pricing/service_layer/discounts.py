@@ -2,33 +2,59 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import partial
+
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from clinic_shared.auth import Principal
 from clinic_shared.errors import Problem
 from clinic_shared.events.base import utcnow
 from clinic_shared.runtime import ServiceRuntime
 from pricing.adapters.discounts import DiscountRepository
+from pricing.adapters.prices import PriceRepository
 from pricing.domain import Discount, DiscountStatus
 from pricing.service_layer import metrics
 from pricing.service_layer.boundary import after_commit, domain_errors
 from pricing.service_layer.contracts import publish_recorded
 
 
+@dataclass(frozen=True)
+class DiscountView:
+    """A discount with what it is worth today: (amount off, final price) per unit at our current price."""
+
+    discount: Discount
+    current_unit_price: int | None
+    amount_off_now_and_final: tuple[int, int] | None
+
+
+async def _view(session: AsyncSession, discount: Discount) -> DiscountView:
+    price = await PriceRepository(session).our_price(discount.sku)
+    if price is None or price.currency != discount.currency:
+        return DiscountView(discount, None, None)
+    return DiscountView(discount, price.amount, discount.price_now(price.amount))
+
+
+async def view(runtime: ServiceRuntime, discount: Discount) -> DiscountView:
+    async with runtime.sessions() as session:
+        return await _view(session, discount)
+
+
 async def discounts_of(
     runtime: ServiceRuntime, customer_id: str, status: DiscountStatus | None, limit: int, offset: int
-) -> tuple[list[Discount], int]:
+) -> tuple[list[DiscountView], int]:
     async with runtime.sessions() as session:
-        return await DiscountRepository(session).of_customer(customer_id, status, limit, offset)
+        items, total = await DiscountRepository(session).of_customer(customer_id, status, limit, offset)
+        return [await _view(session, d) for d in items], total
 
 
-async def discount_for(runtime: ServiceRuntime, discount_id: str, viewer: Principal) -> Discount:
+async def discount_for(runtime: ServiceRuntime, discount_id: str, viewer: Principal) -> DiscountView:
     async with runtime.sessions() as session:
         discount = await DiscountRepository(session).get(discount_id)
-    if discount is None or not (viewer.has("ops") or discount.customer_id == viewer.sub):
-        raise Problem(404, "Not Found", f"No discount with id {discount_id}.")
-    return discount
+        if discount is None or not (viewer.has("ops") or discount.customer_id == viewer.sub):
+            raise Problem(404, "Not Found", f"No discount with id {discount_id}.")
+        return await _view(session, discount)
 
 
 async def revoke_discount(runtime: ServiceRuntime, discount_id: str, reason: str) -> Discount:

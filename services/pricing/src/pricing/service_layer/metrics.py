@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from prometheus_client import Counter, Histogram
+from prometheus_client import Counter, Gauge, Histogram
 
 from pricing.domain import Decision, Discount
 
@@ -28,8 +28,23 @@ DECISION_SECONDS = Histogram(
     ["outcome", "decided_by"],
     buckets=(0.05, 0.25, 1, 5, 30, 60, 300, 900, 3600, 4 * 3600, 12 * 3600, 86400, 3 * 86400, 7 * 86400),
 )
+REVIEW_WAIT_SECONDS = Histogram(
+    "clinic_price_match_review_wait_seconds",
+    "Time a report waited in the review queue: from its escalation to a person's decision",
+    ["outcome"],
+    buckets=(60, 300, 900, 1800, 3600, 2 * 3600, 4 * 3600, 8 * 3600, 12 * 3600, 86400, 2 * 86400, 3 * 86400,
+             7 * 86400),
+)
+REVIEW_BACKLOG = Gauge("clinic_price_match_review_backlog", "Reports waiting in the review queue")
+REVIEW_OLDEST_WAIT = Gauge(
+    "clinic_price_match_review_oldest_wait_seconds", "How long the oldest report in the review queue has waited")
+REFUNDS = Counter(
+    "clinic_price_match_refunds_total", "Price matches after purchase approved for a refund, by currency",
+    ["currency"],
+)
 DISCOUNTS = Counter(
-    "clinic_discounts_total", "Price-match discounts by lifecycle event (granted, redeemed, expired, revoked)",
+    "clinic_discounts_total",
+    "Price-match discounts by lifecycle event (granted, redeemed, expired, revoked, reinstated)",
     ["event", "currency"],
 )
 DISCOUNT_AMOUNT = Counter(
@@ -53,6 +68,15 @@ def decided(outcome: str, codes: list[str], decider: str, reported_at: datetime,
     for code in codes:
         REASONS.labels(outcome, code).inc()
     DECISION_SECONDS.labels(outcome, decider).observe(max((decided_at - reported_at).total_seconds(), 0.0))
+
+
+def review_waited(outcome: str, escalated_at: datetime, decided_at: datetime) -> None:
+    REVIEW_WAIT_SECONDS.labels(outcome).observe(max((decided_at - escalated_at).total_seconds(), 0.0))
+
+
+def review_queue(backlog: int, oldest_wait_seconds: float | None) -> None:
+    REVIEW_BACKLOG.set(backlog)
+    REVIEW_OLDEST_WAIT.set(oldest_wait_seconds or 0.0)
 
 
 def policy_decided(decision: Decision, reported_at: datetime) -> None:

@@ -15,8 +15,10 @@ from functools import partial
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from clinic_shared.events.cart import OrderLine, OrderPaid
+from clinic_shared.events.cart import OrderClaimed, OrderLine, OrderPaid, OrderRefunded
 from pricing.adapters.discounts import DiscountRepository
+from pricing.adapters.purchases import PurchaseRepository
+from pricing.adapters.reports import ReportRepository
 from pricing.domain import Discount, DiscountStateError
 from pricing.service_layer import metrics
 from pricing.service_layer.boundary import after_commit
@@ -40,8 +42,20 @@ def _redeemed(discount: Discount, savings: int) -> None:
     metrics.redeemed_savings(discount.currency, savings)
 
 
+def _paid_lines(lines: list[OrderLine]) -> list[tuple[str, int, int]]:
+    """(sku, quantity, what one unit cost after its discount), one per SKU (the cheapest per unit)."""
+    by_sku: dict[str, tuple[int, int]] = {}
+    for line in lines:
+        paid = line.unit_price - line.discount_per_unit
+        quantity, unit = by_sku.get(line.sku, (0, paid))
+        by_sku[line.sku] = (quantity + line.quantity, min(unit, paid))
+    return [(sku, q, u) for sku, (q, u) in sorted(by_sku.items())]
+
+
 async def redeem_paid_order(session: AsyncSession, publish: Publish, order: OrderPaid) -> int:
-    """Redeem every discount the order used; returns how many were redeemed now."""
+    """Record the purchase and redeem every discount the order used; returns how many were redeemed now."""
+    await PurchaseRepository(session).record(order.order_id, order.customer_id, order.region, order.currency,
+                                             order.occurred_at.astimezone(UTC), _paid_lines(order.lines))
     lines: dict[str, list[OrderLine]] = defaultdict(list)
     for line in order.lines:
         if line.discount_id:
@@ -67,3 +81,33 @@ async def redeem_paid_order(session: AsyncSession, publish: Publish, order: Orde
         after_commit(session, partial(_redeemed, discount, sum(ln.discount_per_unit * ln.quantity for ln in used_by)))
         redeemed += 1
     return redeemed
+
+
+async def order_refunded(session: AsyncSession, publish: Publish, event: OrderRefunded) -> int:
+    """A full refund gives back the unexpired discounts the order redeemed (``DiscountReinstated``) and takes the
+    purchase out of the after-purchase rule; a price-match refund is recorded on its report. Returns how many
+    discounts were reinstated."""
+    if event.reason == "price_match":
+        stored = await ReportRepository(session).by_refund_order(event.order_id, event.report_id)
+        if stored is not None and stored.report.record_refund(event.order_id, event.occurred_at.astimezone(UTC)):
+            await ReportRepository(session).save(stored)
+        elif stored is None:
+            log.warning("a price-match refund names no report we approved",
+                        extra={"order_id": event.order_id, "report_id": event.report_id})
+    if not event.full:
+        return 0
+    await PurchaseRepository(session).mark_refunded(event.order_id)
+    repo, reinstated = DiscountRepository(session), 0
+    for discount in await repo.redeemed_by(event.order_id):
+        if discount.reinstate(event.order_id, event.occurred_at.astimezone(UTC)):
+            await repo.save(discount)
+            await publish_recorded(publish, discount.events)
+            after_commit(session, partial(metrics.discount_event, "reinstated", discount))
+            reinstated += 1
+    return reinstated
+
+
+async def order_claimed(session: AsyncSession, event: OrderClaimed) -> None:
+    """An order placed signed out now belongs to a customer: its purchases count for them."""
+    if event.customer_id:
+        await PurchaseRepository(session).claim(event.order_id, event.customer_id)

@@ -8,18 +8,22 @@ count every earlier report; an idempotency key makes a resubmission the same rep
 from __future__ import annotations
 
 import uuid
-from datetime import timedelta
+from datetime import datetime, timedelta
 from functools import partial
 
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from clinic_shared.auth import Principal
 from clinic_shared.errors import Problem
 from clinic_shared.events.base import utcnow
 from clinic_shared.runtime import ServiceRuntime
+from pricing.adapters.catalog_skus import CatalogSkuRepository
+from pricing.adapters.claims import MatchClaimed, MatchClaims
 from pricing.adapters.competitors import CompetitorRepository
 from pricing.adapters.discounts import DiscountRepository
 from pricing.adapters.prices import PriceRepository
+from pricing.adapters.purchases import PurchaseRepository
 from pricing.adapters.reports import UNLISTED, ReportRepository, StoredReport
 from pricing.adapters.sql import advisory_lock
 from pricing.domain import (
@@ -78,15 +82,23 @@ async def _submit(runtime: ServiceRuntime, policy: PriceMatchPolicy, cmd: Report
                 competitor_id=competitor.id if competitor else UNLISTED, competitor_url=cmd.competitor_url,
                 competitor_price=Money(cmd.competitor_price, cmd.currency), region=cmd.region,
                 observed_at=cmd.observed_at, created_at=now, price_kind=cmd.price_kind,
-                proof_url=cmd.proof_url, quote_ref=cmd.quote_ref,
+                proof_url=cmd.proof_url, quote_ref=cmd.quote_ref, competitor_product=cmd.competitor_product,
+                competitor_strength=cmd.competitor_strength, competitor_quantity=cmd.competitor_quantity,
             )
         discounts = DiscountRepository(session)
+        purchase = await PurchaseRepository(session).latest(cmd.customer_id, cmd.sku,
+                                                            now - policy.after_purchase_window)
+        our_price = (Money(purchase.paid_unit_price, purchase.currency) if purchase is not None
+                     else await PriceRepository(session).our_price(cmd.sku))
         context = DecisionContext(
-            now=now, our_price=await PriceRepository(session).our_price(cmd.sku), competitor=competitor,
+            now=now, our_price=our_price, competitor=competitor,
             granted_matches=await discounts.grant_times(cmd.customer_id, cmd.sku),
             prior_reports_in_last_day=await reports.count_since(cmd.customer_id, now - timedelta(days=1)),
+            variant=await CatalogSkuRepository(session).variant(cmd.sku), purchase=purchase,
         )
         decision = decide(submission, context, policy)
+        if decision.outcome == "approved":
+            await claim_match(session, submission, now, policy)
         report = PriceMatchReport.receive(submission)
         discount = report.apply_decision(decision)
         stored = StoredReport(report, cmd.competitor_name, cmd.idempotency_key, cmd.fingerprint())
@@ -97,6 +109,23 @@ async def _submit(runtime: ServiceRuntime, policy: PriceMatchPolicy, cmd: Report
         await publish_recorded(tx.publish, report.events, submission)
         after_commit(session, partial(metrics.policy_decided, decision, submission.created_at))
     return stored
+
+
+async def claim_match(session: AsyncSession, submission: CompetitorReport, now: datetime,
+                      policy: PriceMatchPolicy) -> None:
+    """Claim the one match per customer, SKU and window in this transaction (a 409 when it is taken)."""
+    try:
+        await MatchClaims(session).claim(submission.customer_id, submission.sku, submission.report_id, now,
+                                         now - policy.match_window)
+    except MatchClaimed as exc:
+        raise Problem(409, "Conflict", f"A price match for {submission.sku} was already granted on this account "
+                                       "within the policy's window.") from exc
+
+
+async def my_reports(runtime: ServiceRuntime, customer_id: str, limit: int, offset: int
+                     ) -> tuple[list[StoredReport], int]:
+    async with runtime.sessions() as session:
+        return await ReportRepository(session).of_customer(customer_id, limit, offset)
 
 
 async def report_for(runtime: ServiceRuntime, report_id: str, viewer: Principal) -> StoredReport:

@@ -16,14 +16,15 @@ from clinic_shared.events.base import utcnow
 from clinic_shared.runtime import ServiceRuntime
 from pricing.adapters.discounts import DiscountRepository
 from pricing.adapters.prices import PriceRepository
+from pricing.adapters.purchases import PurchaseRepository
 from pricing.adapters.reports import ReportRepository, StoredReport
 from pricing.adapters.sql import advisory_lock
-from pricing.domain import PriceMatchPolicy, terms_for
+from pricing.domain import Money, PriceMatchPolicy, Refund, terms_for
 from pricing.service_layer import metrics
 from pricing.service_layer.boundary import after_commit, domain_errors
 from pricing.service_layer.commands import DecideReport
 from pricing.service_layer.contracts import publish_recorded
-from pricing.service_layer.reports import customer_lock
+from pricing.service_layer.reports import claim_match, customer_lock
 
 
 async def _load_locked(session: AsyncSession, report_id: str) -> StoredReport:
@@ -44,8 +45,12 @@ async def approve_report(runtime: ServiceRuntime, policy: PriceMatchPolicy, cmd:
         if report.status == "approved":
             return stored
         _require_review(stored)
+        _require_other_person(stored, cmd.actor)
         now, theirs = utcnow(), report.submission.competitor_price
-        ours = await PriceRepository(tx.session).our_price(report.sku)
+        purchase = await PurchaseRepository(tx.session).latest(
+            report.customer_id, report.sku, report.created_at - policy.after_purchase_window)
+        ours = (Money(purchase.paid_unit_price, purchase.currency) if purchase is not None
+                else await PriceRepository(tx.session).our_price(report.sku))
         if ours is None:
             raise Problem(409, "Conflict", f"{report.sku} is not for sale now; reject the report instead.")
         if ours.currency != theirs.currency:
@@ -56,14 +61,22 @@ async def approve_report(runtime: ServiceRuntime, policy: PriceMatchPolicy, cmd:
         if any(at > window_start for at in await discounts.grant_times(report.customer_id, report.sku)):
             raise Problem(409, "Conflict", f"This customer was already granted a match for {report.sku} within "
                                            "the policy's window; reject the report instead.")
+        if theirs >= ours:
+            raise Problem(409, "Conflict", f"The competitor's price is no longer lower than ours ({ours}); "
+                                           "reject the report instead.")
         with domain_errors():
-            terms = terms_for(ours, theirs, policy, now, sku=report.sku)
-            discount = report.approve(cmd.actor, cmd.reason, terms, now=now)
+            terms = terms_for(ours, theirs, policy, now, sku=report.sku, region=report.submission.region)
+            refund = None if purchase is None else Refund(
+                purchase.order_id, min(purchase.quantity, policy.max_units),
+                purchase.paid_unit_price - terms.final_unit_price, purchase.currency)
+            discount = report.approve(cmd.actor, cmd.reason, terms, now=now, refund=refund)
+        await claim_match(tx.session, report.submission, now, policy)
         await ReportRepository(tx.session).save(stored)
-        await discounts.add(discount)
+        if discount is not None:
+            await discounts.add(discount)
+            after_commit(tx.session, partial(metrics.discount_event, "granted", discount))
         await publish_recorded(tx.publish, report.events, report.submission)
         after_commit(tx.session, partial(_decided_by_ops, stored, "approved"))
-        after_commit(tx.session, partial(metrics.discount_event, "granted", discount))
     return stored
 
 
@@ -74,6 +87,7 @@ async def reject_report(runtime: ServiceRuntime, cmd: DecideReport) -> StoredRep
         if report.status == "rejected":
             return stored
         _require_review(stored)
+        _require_other_person(stored, cmd.actor)
         with domain_errors():
             report.reject(cmd.actor, cmd.reason, now=utcnow())
         await ReportRepository(tx.session).save(stored)
@@ -87,7 +101,16 @@ def _require_review(stored: StoredReport) -> None:
         raise Problem(409, "Conflict", f"The report is {stored.report.status}; ops decide only reports in review.")
 
 
+def _require_other_person(stored: StoredReport, actor: str) -> None:
+    """Separation of duties: no one decides a report they filed (the report's customer id is its filer)."""
+    if actor == stored.report.customer_id:
+        raise Problem(403, "Forbidden", "You cannot decide a price-match report about your own account; "
+                                        "another reviewer must decide it.")
+
+
 def _decided_by_ops(stored: StoredReport, outcome: str) -> None:
     r = stored.report
     if r.decided_at is not None:
         metrics.decided(outcome, r.codes[-1:], "ops", r.created_at, r.decided_at)
+        escalated = next((a.at for a in r.audit if a.action == "escalated"), r.created_at)
+        metrics.review_waited(outcome, escalated, r.decided_at)

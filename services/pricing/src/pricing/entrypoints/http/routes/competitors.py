@@ -10,7 +10,14 @@ from clinic_shared.auth import Ops
 from clinic_shared.errors import Problem, problem_responses
 from clinic_shared.http import RuntimeDep
 from pricing.adapters.competitors import ListedCompetitor
-from pricing.entrypoints.http.schemas import CompetitorIn, CompetitorList, CompetitorOut, CompetitorPatch
+from pricing.entrypoints.http.schemas import (
+    CompetitorIn,
+    CompetitorList,
+    CompetitorOut,
+    CompetitorPatch,
+    EligibleCompetitorList,
+    EligibleCompetitorOut,
+)
 from pricing.service_layer import competitors as svc
 
 router = APIRouter(prefix="/competitors", tags=["competitors"])
@@ -31,6 +38,14 @@ async def list_competitors(runtime: RuntimeDep, _: Ops, active: bool | None = No
     """Every listed provider, by name; `active=true` for those still on the list."""
     items = [_out(c) for c in await svc.list_competitors(runtime, active)]
     return CompetitorList(items=items, total=len(items))
+
+
+@router.get("/eligible", response_model=EligibleCompetitorList, responses=problem_responses(422))
+async def eligible_competitors(runtime: RuntimeDep) -> EligibleCompetitorList:
+    """Public: the providers whose prices we match (active licensed clinics): id, name and website."""
+    items = [EligibleCompetitorOut(id=c.competitor.id, name=c.competitor.name, domain=c.competitor.domain)
+             for c in await svc.list_competitors(runtime, True) if c.competitor.is_licensed_clinic]
+    return EligibleCompetitorList(items=items, total=len(items))
 
 
 @router.post("", status_code=201, response_model=CompetitorOut, responses=problem_responses(401, 403, 409, 422))

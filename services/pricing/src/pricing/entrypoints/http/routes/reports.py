@@ -7,7 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Header, Query, Response
 
-from clinic_shared.auth import CurrentUser, Ops, Principal
+from clinic_shared.auth import Customer, CustomerOrOps, Ops, Principal
 from clinic_shared.errors import problem_responses
 from clinic_shared.http import RuntimeDep
 from pricing.adapters.reports import UNLISTED, StoredReport
@@ -19,6 +19,7 @@ from pricing.service_layer import review
 from pricing.service_layer.commands import DecideReport, ReportCompetitorPrice
 
 router = APIRouter(prefix="/price-match/reports", tags=["price-match"])
+me_router = APIRouter(prefix="/me", tags=["price-match"])
 IdempotencyKey = Annotated[str | None, Header(
     alias="Idempotency-Key", pattern=r"^[A-Za-z0-9._:-]{1,200}$",
     description="Makes a resubmission the same report (per customer)",
@@ -34,14 +35,17 @@ def _out(stored: StoredReport, viewer: Principal) -> ReportOut:
         competitor_name=stored.competitor_name, competitor_url=s.competitor_url,
         competitor_price=s.competitor_price.amount, currency=s.competitor_price.currency, region=s.region,
         price_kind=s.price_kind, observed_at=s.observed_at, created_at=r.created_at, decided_at=r.decided_at,
-        discount_id=r.discount_id, customer_id=r.customer_id if ops else None,
+        discount_id=r.discount_id, competitor_product=s.competitor_product,
+        competitor_strength=s.competitor_strength, competitor_quantity=s.competitor_quantity,
+        refund_order_id=r.refund_order_id, refund_amount=r.refund_amount, refunded_at=r.refunded_at,
+        decided_by=r.decided_by if ops else None, customer_id=r.customer_id if ops else None,
         audit=[AuditOut(at=a.at, actor=a.actor, action=a.action, detail=a.detail) for a in r.audit] if ops else None,
     )
 
 
-@router.post("", status_code=202, response_model=ReportOut, responses=problem_responses(401, 409, 422))
+@router.post("", status_code=202, response_model=ReportOut, responses=problem_responses(401, 403, 409, 422))
 async def submit_report(
-    runtime: RuntimeDep, policy: PolicyDep, body: ReportIn, user: CurrentUser, response: Response,
+    runtime: RuntimeDep, policy: PolicyDep, body: ReportIn, user: Customer, response: Response,
     idempotency_key: IdempotencyKey = None,
 ) -> ReportOut:
     """Report a lower price. The answer (202) carries the report's id and status: approved (the
@@ -52,9 +56,9 @@ async def submit_report(
     return _out(stored, user)
 
 
-@router.get("", response_model=ReportList, responses=problem_responses(401, 422))
+@router.get("", response_model=ReportList, responses=problem_responses(401, 403, 422))
 async def list_reports(
-    runtime: RuntimeDep, user: CurrentUser, status: ReportStatus | None = None,
+    runtime: RuntimeDep, user: CustomerOrOps, status: ReportStatus | None = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 20, offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
 ) -> ReportList:
     """Ops: every report, oldest first (the review queue is `?status=needs_review`). Customers: their own."""
@@ -62,23 +66,35 @@ async def list_reports(
     return ReportList(items=[_out(s, user) for s in items], total=total, limit=limit, offset=offset)
 
 
-@router.get("/{report_id}", response_model=ReportOut, responses=problem_responses(401, 404, 422))
-async def get_report(runtime: RuntimeDep, report_id: uuid.UUID, user: CurrentUser) -> ReportOut:
+@router.get("/{report_id}", response_model=ReportOut, responses=problem_responses(401, 403, 404, 422))
+async def get_report(runtime: RuntimeDep, report_id: uuid.UUID, user: CustomerOrOps) -> ReportOut:
     """A report, with its decision and reasons (its author or ops; ops also see the audit trail)."""
     return _out(await svc.report_for(runtime, str(report_id), user), user)
+
+
+@me_router.get("/reports", response_model=ReportList, responses=problem_responses(401, 403, 422))
+async def my_reports(
+    runtime: RuntimeDep, user: Customer,
+    limit: Annotated[int, Query(ge=1, le=100)] = 20, offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
+) -> ReportList:
+    """The signed-in customer's own reports, newest first, each with its status and reasons."""
+    items, total = await svc.my_reports(runtime, user.sub, limit, offset)
+    return ReportList(items=[_out(s, user) for s in items], total=total, limit=limit, offset=offset)
 
 
 @router.post("/{report_id}/approve", response_model=ReportOut, responses=problem_responses(401, 403, 404, 409, 422))
 async def approve_report(
     runtime: RuntimeDep, policy: PolicyDep, report_id: uuid.UUID, body: DecisionIn, user: Ops
 ) -> ReportOut:
-    """Approve a report in review (ops): the discount is priced at today's price and granted."""
+    """Approve a report in review (ops; never one about your own account: 403): the discount is priced at
+    today's price and granted, or, after a purchase, the difference is refunded."""
     cmd = DecideReport(report_id=str(report_id), actor=user.sub, reason=body.reason)
     return _out(await review.approve_report(runtime, policy, cmd), user)
 
 
 @router.post("/{report_id}/reject", response_model=ReportOut, responses=problem_responses(401, 403, 404, 409, 422))
 async def reject_report(runtime: RuntimeDep, report_id: uuid.UUID, body: DecisionIn, user: Ops) -> ReportOut:
-    """Reject a report in review (ops), with the reason the customer will read."""
+    """Reject a report in review (ops; never one about your own account: 403), with the reason the customer
+    will read."""
     cmd = DecideReport(report_id=str(report_id), actor=user.sub, reason=body.reason)
     return _out(await review.reject_report(runtime, cmd), user)

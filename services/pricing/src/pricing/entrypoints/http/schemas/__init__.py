@@ -3,7 +3,14 @@
 Money is an integer of minor units next to an ISO 4217 currency, in and out.
 """
 
-from pricing.entrypoints.http.schemas.competitors import CompetitorIn, CompetitorList, CompetitorOut, CompetitorPatch
+from pricing.entrypoints.http.schemas.competitors import (
+    CompetitorIn,
+    CompetitorList,
+    CompetitorOut,
+    CompetitorPatch,
+    EligibleCompetitorList,
+    EligibleCompetitorOut,
+)
 from pricing.entrypoints.http.schemas.discounts import DiscountList, DiscountOut
 from pricing.entrypoints.http.schemas.fields import SKU_PATTERN
 from pricing.entrypoints.http.schemas.prices import PriceHistoryOut, PriceIn, PriceOut, PriceVersionOut
@@ -19,6 +26,8 @@ __all__ = [
     "DecisionIn",
     "DiscountList",
     "DiscountOut",
+    "EligibleCompetitorList",
+    "EligibleCompetitorOut",
     "PriceHistoryOut",
     "PriceIn",
     "PriceOut",

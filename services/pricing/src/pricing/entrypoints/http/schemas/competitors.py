@@ -50,3 +50,16 @@ class CompetitorOut(BaseModel):
 class CompetitorList(BaseModel):
     items: list[CompetitorOut]
     total: int
+
+
+class EligibleCompetitorOut(BaseModel):
+    """What anyone may know of a provider we match: its public id, name and website."""
+
+    id: str
+    name: str
+    domain: str
+
+
+class EligibleCompetitorList(BaseModel):
+    items: list[EligibleCompetitorOut]
+    total: int

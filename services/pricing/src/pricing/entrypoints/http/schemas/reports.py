@@ -14,12 +14,15 @@ from pricing.entrypoints.http.schemas.fields import (
     Reason,
     Region,
     SkuCode,
+    Storable,
     Text200,
     Url,
     http_url,
     known_region,
     utc_time,
 )
+
+Strength = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100), Storable]
 
 
 class ReportIn(BaseModel):
@@ -39,6 +42,11 @@ class ReportIn(BaseModel):
     price_kind: PriceKind = Field("regular", description="membership, introductory and bundle prices are excluded")
     proof_url: Url | None = None
     quote_ref: Text200 | None = Field(None, description="a reference to an uploaded quote")
+    competitor_product: Text200 | None = Field(None, description="the competitor's product, as it is named there")
+    competitor_strength: Strength | None = Field(
+        None, description="its strength or dose, e.g. '100 mg' (compared with our SKU's dose)")
+    competitor_quantity: Annotated[int, Field(ge=1, le=10_000)] | None = Field(
+        None, description="its quantity: sessions, or days of supply, as our SKU counts it")
 
     _v_region = field_validator("region")(known_region)
     _v_urls = field_validator("competitor_url", "proof_url")(http_url)
@@ -75,6 +83,13 @@ class ReportOut(BaseModel):
     created_at: datetime
     decided_at: datetime | None
     discount_id: str | None
+    competitor_product: str | None = None
+    competitor_strength: str | None = None
+    competitor_quantity: int | None = None
+    refund_order_id: str | None = Field(None, description="after a purchase: the order the difference goes back on")
+    refund_amount: int | None = Field(None, description="the total refunded on that order, minor units")
+    refunded_at: datetime | None = None
+    decided_by: str | None = Field(None, description="shown to ops: the policy or the ops user who decided")
     customer_id: str | None = Field(None, description="shown to ops")
     audit: list[AuditOut] | None = Field(None, description="the audit trail, shown to ops")
 
