@@ -24,7 +24,8 @@ async def test_a_fair_report_is_approved_at_once_and_discount_granted_is_publish
     assert [t for t, _, _ in events] == ["price-match-requested", "price-match-approved", "discount-granted"]
     assert {key for _, _, key in events} == {sub}
     granted = events[2][1]
-    assert (granted["amount_off"], granted["final_unit_price"], granted["currency"]) == (7900, 12000, "USD")
+    assert (granted["amount_off_at_grant"], granted["final_unit_price_at_grant"], granted["currency"]) == (
+        7900, 12000, "USD")
     assert (granted["customer_id"], granted["sku"], granted["report_id"]) == (sub, "TROCHE-30D-100", report["id"])
     assert granted["discount_id"] == report["discount_id"]
 
@@ -34,7 +35,9 @@ async def test_a_fair_report_is_approved_at_once_and_discount_granted_is_publish
         "id": report["discount_id"], "sku": "TROCHE-30D-100", "status": "granted", "amount_off": 7900,
         "final_unit_price": 12000, "currency": "USD", "expires_at": None, "report_id": report["id"],
         "granted_at": mine["items"][0]["granted_at"], "redeemed_order_id": None, "redeemed_at": None,
-        "revoked_reason": None,
+        "revoked_reason": None, "order_id": None, "percent_off": 20, "our_unit_price_at_grant": 19900,
+        "competitor_unit_price": 15000, "region": "TX", "max_units": 1, "current_unit_price": 19900,
+        "amount_off_now": 7900, "final_unit_price_now": 12000,
     }
 
 

@@ -40,7 +40,7 @@ async def test_an_implausibly_low_price_is_escalated_and_ops_approval_grants_the
     ]
     granted = events[-1][1]
     # 20% off the lower price (50.00): the customer pays 40.00 per unit.
-    assert (granted["final_unit_price"], granted["amount_off"]) == (4000, 15900)
+    assert (granted["final_unit_price_at_grant"], granted["amount_off_at_grant"]) == (4000, 15900)
     assert events[2][1]["decided_by"] == "ops-ana"
     assert (await world.client.get("/price-match/reports", params={"status": "needs_review"},
                                    headers=OPS)).json()["total"] == 0
