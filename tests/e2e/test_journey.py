@@ -106,7 +106,8 @@ def test_the_customer_journey_from_article_to_a_paid_order_with_the_price_match_
             "sku": "TROCHE-30D-100", "competitor_name": "MindBridge Clinic",
             "competitor_url": "https://mindbridge-clinic.example/ketamine-troches", "competitor_price": 17900,
             "currency": "USD", "region": "CA", "observed_at": datetime.now(UTC).isoformat(),
-            "proof_url": "https://mindbridge-clinic.example/ketamine-troches#price"})
+            "proof_url": "https://mindbridge-clinic.example/ketamine-troches#price",
+            "competitor_product": "Ketamine troches", "competitor_strength": "100 mg", "competitor_quantity": 30})
         assert report.status_code == 202, report.text
         assert report.json()["status"] == "approved", report.json()
         expected_final = 17900 - 3580  # 20% off 179.00, the lower of the two prices

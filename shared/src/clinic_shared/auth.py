@@ -65,7 +65,7 @@ class TokenVerifier:
     audience: str = DEFAULT_AUDIENCE
     secret: str | None = None
     jwks_url: str | None = None
-    leeway_seconds: float = 30
+    leeway_seconds: float = 10  # clock skew between the identity provider and us
     _jwks: jwt.PyJWKClient | None = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:

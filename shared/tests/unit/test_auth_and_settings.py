@@ -137,6 +137,13 @@ def jwks_url(rsa_key: rsa.RSAPrivateKey) -> Iterator[str]:
         server.server_close()
 
 
+def test_an_expired_token_from_the_right_issuer_is_refused_as_expired() -> None:
+    token = jwt.encode(_claims(exp=int(time.time()) - 120), SECRET, "HS256")
+    with pytest.raises(Problem) as caught:
+        decode_token(token, SECRET)
+    assert (caught.value.status, caught.value.detail) == (401, "The token has expired.")
+
+
 def test_an_rs256_token_signed_by_a_key_in_the_jwks_is_accepted(rsa_key: rsa.RSAPrivateKey, jwks_url: str) -> None:
     verifier = TokenVerifier(jwks_url=jwks_url)
     token = jwt.encode(_claims(), rsa_key, "RS256", headers={"kid": "key-1"})

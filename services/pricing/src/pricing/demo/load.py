@@ -15,7 +15,7 @@ from typing import Any
 
 import httpx
 
-from clinic_shared.auth import issue_token
+from clinic_shared.auth import DEFAULT_AUDIENCE, DEFAULT_ISSUER, issue_token
 
 
 def demo_data() -> dict[str, list[dict[str, Any]]]:
@@ -31,7 +31,9 @@ def _check(response: httpx.Response, what: str) -> None:
 
 def load(base_url: str, secret: str) -> tuple[int, int]:
     """PUT every demo price (the same price twice changes nothing) and add the competitors not yet listed."""
-    headers = {"Authorization": f"Bearer {issue_token(secret, 'demo-ops', ['ops'])}"}
+    token = issue_token(secret, "demo-ops", ["ops"], issuer=os.environ.get("AUTH_JWT_ISSUER", DEFAULT_ISSUER),
+                        audience=os.environ.get("AUTH_JWT_AUDIENCE", DEFAULT_AUDIENCE))
+    headers = {"Authorization": f"Bearer {token}"}
     data, prices, added = demo_data(), 0, 0
     with httpx.Client(base_url=base_url, headers=headers, timeout=30) as client:
         for price in data["prices"]:
