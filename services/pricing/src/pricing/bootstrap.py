@@ -32,7 +32,7 @@ def build_runtime(settings: PricingSettings | None = None) -> ServiceRuntime:
     return ServiceRuntime(
         service=SERVICE, settings=settings, publishes=PUBLISHES,
         subscriptions=[catalog_products.subscription, orders.subscription],
-        background=[expiry, review_queue_gauges(settings.expiry_interval_seconds)],
+        background=[expiry, review_queue_gauges(max(settings.expiry_interval_seconds, 15.0))],
     )
 
 
