@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import create_async_engine
 from clinic_shared.events.cart import OrderClaimed, OrderLine, OrderPaid, OrderRefunded
 from clinic_shared.testing.plugin import eventually
 
-from .world import PRICE_MATCH, World, customer
+from .world import OPS, PRICE_MATCH, World, customer
 
 SKU = "TROCHE-30D-100"
 
@@ -115,3 +115,25 @@ async def test_a_signed_out_order_claimed_on_sign_in_counts_as_the_customers_pur
 
     report = await world.report(me, competitor_price=17900)
     assert (report["status"], report["refund_order_id"], report["refund_amount"]) == ("approved", order_id, 5580)
+
+
+async def test_ops_approving_an_escalated_report_after_a_purchase_refunds_instead_of_granting(world: World) -> None:
+    await world.sku_for_sale(SKU, 19900)
+    await world.competitor()
+    sub, me = customer()
+    order_id = str(uuid.uuid4())
+    await world.produce(_paid(order_id, sub, _line(quantity=1)))
+    await eventually(lambda: _purchase_recorded(world, order_id, sub))
+    report = await world.report(me, competitor_price=17900, proof_url=None, quote_ref="upload-5")
+    assert (report["status"], report["codes"]) == ("needs_review", ["quote_only"])
+
+    response = await world.client.post(f"/price-match/reports/{report['id']}/approve",
+                                       json={"reason": "Quote confirmed by phone."}, headers=OPS)
+
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert (body["status"], body["discount_id"], body["refund_order_id"], body["refund_amount"]) == (
+        "approved", None, order_id, 5580)
+    assert [a["action"] for a in body["audit"]][-2:] == ["approved", "refund_approved"]
+    events = await world.events(PRICE_MATCH, expect=4)
+    assert [t for t, _, _ in events][-2:] == ["price-match-approved", "price-match-refund-approved"]
