@@ -33,11 +33,23 @@ def upgrade() -> None:
         t.create_index("ix_orders_customer_created", ["customer_id", "created_at"])
     with op.batch_alter_table("order_lines") as t:
         t.add_column(sa.Column("discounted_units", sa.Integer, nullable=False, server_default="0"))
+    op.create_table(
+        "order_refunds",
+        sa.Column("idempotency_key", sa.String(120), primary_key=True),
+        sa.Column("order_id", sa.String(36), nullable=False, index=True),
+        sa.Column("amount", sa.Integer, nullable=False),
+        sa.Column("currency", sa.String(3), nullable=False),
+        sa.Column("reason", sa.String(40), nullable=False),
+        sa.Column("report_id", sa.String(64), nullable=True),
+        sa.Column("stripe_refund_id", sa.String(255), nullable=True),
+        sa.Column("created_at", TZ, nullable=False),
+    )
     # Orders made before this took the discount off every unit of the line.
     op.execute("UPDATE order_lines SET discounted_units = quantity WHERE discount_id IS NOT NULL")
 
 
 def downgrade() -> None:
+    op.drop_table("order_refunds")
     with op.batch_alter_table("order_lines") as t:
         t.drop_column("discounted_units")
     with op.batch_alter_table("orders") as t:

@@ -192,7 +192,7 @@ def test_the_final_unit_price_is_at_most_80_percent_of_the_lower_price_above_zer
         assert min(current, theirs) - ceil_percent(min(current, theirs), 20) <= 0 or d.final_unit_price_at_grant <= 0
         assert line.line_total == current * quantity
     else:
-        assert 0 < line.final_unit_price
+        assert line.final_unit_price > 0
         assert line.final_unit_price * 100 <= 80 * min(current, theirs)
         assert line.final_unit_price <= d.final_unit_price_at_grant
         assert line.discount == current - line.final_unit_price

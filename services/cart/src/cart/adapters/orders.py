@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy import exists, func, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from cart.adapters.orm import order_lines, orders
+from cart.adapters.orm import order_lines, order_refunds, orders
 from cart.domain.catalog import EVALUATION
 from cart.domain.order import Order, OrderLine, OrderStatus
 
@@ -50,7 +52,7 @@ class OrderRepository:
 
     async def add(self, order: Order) -> None:
         await self.session.execute(insert(orders).values(
-            id=order.id, cart_id=order.cart_id, customer_id=order.customer_id, region=order.region,
+            id=order.id, cart_id=order.cart_id, region=order.region,
             subtotal=order.subtotal, discount_total=order.discount_total, total=order.total,
             currency=order.currency, created_at=order.created_at, **self._state(order),
         ))
@@ -99,3 +101,13 @@ class OrderRepository:
             payment_intent_id=r["payment_intent_id"], client_secret=r["client_secret"], paid_at=r["paid_at"],
             failure_reason=r["failure_reason"], amount_refunded=r["amount_refunded"],
         )
+
+    async def refund_made(self, idempotency_key: str) -> bool:
+        stmt = select(order_refunds.c.idempotency_key).where(order_refunds.c.idempotency_key == idempotency_key)
+        return (await self.session.execute(stmt)).first() is not None
+
+    async def add_refund(self, *, idempotency_key: str, order: Order, amount: int, reason: str,
+                         report_id: str | None, stripe_refund_id: str, now: datetime) -> None:
+        await self.session.execute(insert(order_refunds).values(
+            idempotency_key=idempotency_key, order_id=order.id, amount=amount, currency=order.currency, reason=reason,
+            report_id=report_id, stripe_refund_id=stripe_refund_id, created_at=now))

@@ -85,6 +85,19 @@ order_lines = Table(
     Column("discounted_units", Integer, nullable=False, server_default="0"),  # 0002_cart_rules
 )
 
+# 0002_cart_rules: each refund the cart asked Stripe for, by its idempotency key (one refund per key, ever).
+order_refunds = Table(
+    "order_refunds", metadata,
+    Column("idempotency_key", String(120), primary_key=True),
+    Column("order_id", String(36), nullable=False, index=True),
+    Column("amount", Integer, nullable=False),
+    Column("currency", String(3), nullable=False),
+    Column("reason", String(40), nullable=False),
+    Column("report_id", String(64), nullable=True),
+    Column("stripe_refund_id", String(255), nullable=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
 # -- read models, built from the catalog's and pricing's events -----------------------------------
 products = Table(
     "products", metadata,

@@ -41,14 +41,19 @@ async def price_match_refund(session: AsyncSession, publish: Publish, payments: 
     if e.currency.upper() != order.currency.upper():
         log.warning("price-match refund in another currency", extra={"order_id": e.order_id})
         return "currency"
+    key = f"price-match-{e.report_id}"
+    if await orders.refund_made(key):
+        return "duplicate"  # this report was refunded already (another copy of the approval)
     amount = min(e.amount, order.total - order.amount_refunded)
     if amount <= 0:
         return "nothing_left"
-    await payments.refund(payment_intent_id=order.payment_intent_id, amount=amount,
-                          idempotency_key=f"price-match-{e.report_id}",
-                          metadata={"order_id": order.id, "report_id": e.report_id, "reason": "price_match"})
-    order.record_refund(order.amount_refunded + amount, utcnow())
+    refund = await payments.refund(payment_intent_id=order.payment_intent_id, amount=amount, idempotency_key=key,
+                                   metadata={"order_id": order.id, "report_id": e.report_id, "reason": "price_match"})
+    now = utcnow()
+    order.record_refund(order.amount_refunded + amount, now)
     await orders.save_state(order)
+    await orders.add_refund(idempotency_key=key, order=order, amount=amount, reason="price_match",
+                            report_id=e.report_id, stripe_refund_id=refund.id, now=now)
     await publish(order_refunded(order, amount, "price_match", full=order.fully_refunded, report_id=e.report_id))
     REFUNDS.labels(reason="price_match").inc()
     return "refunded"

@@ -146,17 +146,20 @@ async def _succeeded(tx: Tx, order: Order, event: PaymentEvent, payments: Paymen
     await models.release(order.discount_ids, order.id, now)
     await orders.save_state(order)
     await tx.publish(order_payment_mismatched(order, expected, received, currency or order.currency))
-    if received > 0:
+    key = f"mismatch-{order.id}-{event.payment_intent_id}"
+    if received > 0 and not await orders.refund_made(key):
         try:
-            await payments.refund(payment_intent_id=event.payment_intent_id, amount=received,
-                                  idempotency_key=f"mismatch-{order.id}-{event.payment_intent_id}",
-                                  metadata={"order_id": order.id, "reason": "amount_mismatch"})
+            refund = await payments.refund(payment_intent_id=event.payment_intent_id, amount=received,
+                                           idempotency_key=key,
+                                           metadata={"order_id": order.id, "reason": "amount_mismatch"})
         except PaymentProviderError as exc:
             raise Problem(503, "Payment provider unavailable",
                           "The refund of a mismatched payment could not be made; Stripe will retry this event.",
                           order_id=order.id) from exc
         order.record_refund(received, now)
         await orders.save_state(order)
+        await orders.add_refund(idempotency_key=key, order=order, amount=received, reason="amount_mismatch",
+                                report_id=None, stripe_refund_id=refund.id, now=now)
         await tx.publish(order_refunded(order, received, "amount_mismatch", full=True))
     return "payment_mismatch", reason
 
