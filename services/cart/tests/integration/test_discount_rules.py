@@ -198,7 +198,7 @@ async def test_two_reservations_of_one_discount_at_once_give_exactly_one(shop) -
     for attempt in range(5):
         gate = asyncio.Event()
 
-        async def reserve(order_id: str) -> bool:
+        async def reserve(order_id: str, gate: asyncio.Event = gate) -> bool:
             async with shop.runtime.transaction() as tx:
                 await gate.wait()
                 models = ReadModels(tx.session)

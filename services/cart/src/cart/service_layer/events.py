@@ -45,11 +45,11 @@ def order_payment_mismatched(order: Order, expected: int, received: int, currenc
                                   received_amount=received, currency=currency)
 
 
-def order_refunded(order: Order, amount: int, reason: str, *, full: bool,
-                   report_id: str | None = None) -> OrderRefunded:
+def order_refunded(order: Order, amount: int, reason: str, *, full: bool, report_id: str | None = None,
+                   currency: str | None = None) -> OrderRefunded:
     assert order.payment_intent_id is not None
     return OrderRefunded(order_id=order.id, customer_id=order.customer_id, payment_intent_id=order.payment_intent_id,
-                         amount_refunded=amount, currency=order.currency,
+                         amount_refunded=amount, currency=currency or order.currency,
                          full=full, reason=reason,
                          report_id=report_id, lines=_lines(order))
 

@@ -160,7 +160,8 @@ async def _succeeded(tx: Tx, order: Order, event: PaymentEvent, payments: Paymen
         await orders.save_state(order)
         await orders.add_refund(idempotency_key=key, order=order, amount=received, reason="amount_mismatch",
                                 report_id=None, stripe_refund_id=refund.id, now=now)
-        await tx.publish(order_refunded(order, received, "amount_mismatch", full=True))
+        await tx.publish(order_refunded(order, received, "amount_mismatch", full=True,
+                                        currency=currency or order.currency))
     return "payment_mismatch", reason
 
 
