@@ -90,6 +90,9 @@ async def test_a_revoked_or_expired_discount_no_longer_applies(shop) -> None:
         extra = {"reason": "fraud"} if ending is DiscountRevoked else {}
         await shop.emit(ending(customer_id="c-end", sku="TRO-30", discount_id=discount_id, **extra))
         await eventually(lambda: _discount_is(shop, cart["id"], CUSTOMER, 0))
+        body = (await shop.client.get(f"/carts/{cart['id']}", headers=auth_headers(CUSTOMER, "customer"))).json()
+        said = "was revoked" if ending is DiscountRevoked else "expired on"
+        assert any(said in n for n in body["items"][0]["notices"]), body["items"][0]["notices"]
         # A late copy of the grant does not bring an ended discount back: once a later grant (same customer,
         # so the same partition) is in, the late copy has been handled.
         await shop.grant("c-end", "TRO-30", discount_id=discount_id)

@@ -145,13 +145,14 @@ def test_the_lowest_final_price_applies_and_a_discount_never_makes_an_item_free(
 
 
 def test_a_v1_grant_is_read_so_that_the_customer_never_pays_more_than_its_final_price() -> None:
-    v1 = DiscountGranted(customer_id="c1", sku="TRO-30", discount_id="d1", report_id="r1", amount_off=5000,
-                         final_unit_price=25000, currency="USD", expires_at=NOW + timedelta(days=1))
+    """The issue's example as pricing granted it in v1: ours 30,000, theirs 25,000: 10,000 off, final 20,000."""
+    v1 = DiscountGranted(customer_id="c1", sku="TRO-30", discount_id="d1", report_id="r1", amount_off=10000,
+                         final_unit_price=20000, currency="USD", expires_at=NOW + timedelta(days=1))
     d = v1_terms(v1, percent_off=20, max_units=2)
-    assert (d.final_unit_price_at_grant, d.competitor_unit_price, d.region, d.max_units) == (25000, 25000, None, 2)
-    assert one_line(40000, d)[1].final_unit_price == 20000  # capped at 20% off the basis the v1 amount implies
-    assert one_line(9000, d)[1].final_unit_price == 7200  # today's code: 9,000 - 5,000 = 4,000
-    assert one_line(1000, d)[1].final_unit_price == 800
+    assert (d.final_unit_price_at_grant, d.competitor_unit_price, d.region, d.max_units) == (20000, 25000, None, 2)
+    assert one_line(40000, d)[1].final_unit_price == 20000  # today's code: 40,000 - 10,000 = 30,000
+    assert one_line(22000, d)[1].final_unit_price == 17600  # today's code: 12,000
+    assert one_line(9000, d)[1].final_unit_price == 7200  # today's code: 0 (free), then a 502 at checkout
 
 
 def test_the_total_at_the_prices_seen_uses_each_lines_seen_price() -> None:

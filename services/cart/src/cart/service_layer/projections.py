@@ -39,19 +39,23 @@ async def discount_granted_v2(session: AsyncSession, e: DiscountGrantedV2) -> No
 
 
 def v1_terms(e: DiscountGranted, *, percent_off: int, max_units: int) -> Discount:
-    """A v1 grant (amount_off, final_unit_price) read as a v2 one, never against the customer:
-    - final at grant: v1's final_unit_price (the customer never pays more than it); a v1 final of 0 or less
-      (the old free-item grant) gives no cap beyond the basis rule: our price at grant, amount_off + final;
-    - competitor price: the basis the amount off was taken from, amount_off * 100 / percent_off, rounded down
-      (a lower competitor price only lowers the price charged);
+    """A v1 grant (amount_off = our price at grant - final, final_unit_price) read as a v2 one, never against
+    the customer:
+    - final at grant: v1's final_unit_price (the customer never pays more than it);
+    - competitor price: the basis that final was taken from, final * 100 / (100 - percent_off), rounded down
+      (a lower basis only lowers the price charged); a v1 final of 0 or less (the old free-item grant) has
+      no basis to show: amount_off * 100 / percent_off, and our price at grant as the cap;
     - region: None (v1 carried none: any region); max_units and percent_off: the settings.
     """
-    our_at_grant = e.amount_off + max(e.final_unit_price, 0)
-    final_at_grant = e.final_unit_price if e.final_unit_price > 0 else our_at_grant
+    final = e.final_unit_price
+    if final > 0:
+        competitor, final_at_grant = final * 100 // (100 - percent_off), final
+    else:
+        competitor, final_at_grant = e.amount_off * 100 // percent_off, e.amount_off
     return Discount(discount_id=e.discount_id, customer_id=e.customer_id, sku=e.sku, amount_off=e.amount_off,
                     currency=e.currency, expires_at=e.expires_at, status=DiscountStatus.granted, report_id=e.report_id,
-                    percent_off=percent_off, competitor_unit_price=e.amount_off * 100 // percent_off,
-                    final_unit_price_at_grant=final_at_grant, region=None, max_units=max_units)
+                    percent_off=percent_off, competitor_unit_price=competitor, final_unit_price_at_grant=final_at_grant,
+                    region=None, max_units=max_units)
 
 
 async def discount_granted_v1(session: AsyncSession, e: DiscountGranted, *, percent_off: int, max_units: int) -> None:
