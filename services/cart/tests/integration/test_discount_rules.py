@@ -85,6 +85,7 @@ async def test_checkout_reserves_the_discount_a_failed_payment_releases_it_and_p
     a = (await shop.checkout(first["id"], me)).json()
     assert a["amount"] == 24000
     assert (await _discount_row(shop, discount_id))["reserved_by_order"] == a["order_id"]
+    assert (await _cart(shop, first["id"], me))["items"][0]["discount_id"] == discount_id  # its own order's hold
     # A second cart shows the discount as in use, with a notice, and does not apply it.
     second = await shop.customer_cart(me, ("TRO-30", 1))
     line = second["items"][0]

@@ -25,6 +25,9 @@ class OrderRepository:
         row = (await self.session.execute(select(orders).where(orders.c.cart_id == cart_id))).first()
         return await self._load(row) if row else None
 
+    async def id_of_cart(self, cart_id: str) -> str | None:
+        return (await self.session.execute(select(orders.c.id).where(orders.c.cart_id == cart_id))).scalar()
+
     async def by_payment_intent(self, payment_intent_id: str, *, lock: bool = False) -> Order | None:
         """The newest order with this PaymentIntent (ids are unique at Stripe; stripe-mock repeats them)."""
         stmt = (select(orders).where(orders.c.payment_intent_id == payment_intent_id)

@@ -7,8 +7,9 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from cart.adapters.orders import OrderRepository
 from cart.adapters.read_models import ReadModels
-from cart.domain.cart import Cart
+from cart.domain.cart import Cart, CartStatus
 from cart.domain.catalog import Discount
 from cart.domain.pricing import PricedCart, price_cart, total_at_prices_seen
 from clinic_shared.runtime import ServiceRuntime
@@ -22,10 +23,12 @@ def hold_ttl(runtime: ServiceRuntime) -> timedelta:
     return timedelta(seconds=seconds) if seconds else DEFAULT_HOLD
 
 
-def held_by_others(discounts: list[Discount], now: datetime, ttl: timedelta) -> dict[str, str]:
-    """The discounts a live order holds (its hold not lapsed), by id -> that order's id."""
+def held_by_others(discounts: list[Discount], now: datetime, ttl: timedelta,
+                   own_order: str | None = None) -> dict[str, str]:
+    """The discounts another live order holds (its hold not lapsed), by id -> that order's id."""
     return {d.discount_id: d.reserved_by_order for d in discounts
-            if d.reserved_by_order and d.reserved_at is not None and d.reserved_at > now - ttl}
+            if d.reserved_by_order and d.reserved_by_order != own_order
+            and d.reserved_at is not None and d.reserved_at > now - ttl}
 
 
 @dataclass(frozen=True)
@@ -41,7 +44,10 @@ async def quote(session: AsyncSession, cart: Cart, default_currency: str, now: d
     products = await models.products_for(skus) if skus else {}
     prices = await models.prices_for(skus) if skus else {}
     discounts = await models.discounts_of(cart.customer_id, skus) if skus and cart.customer_id else []
-    held = held_by_others(discounts, now, ttl)
+    own = None
+    if cart.status is CartStatus.checked_out and discounts:  # its own order's hold is not "in use elsewhere"
+        own = await OrderRepository(session).id_of_cart(cart.id)
+    held = held_by_others(discounts, now, ttl, own)
     return Quote(price_cart(cart, products, prices, discounts, now, default_currency, region=region, held=held),
                  total_at_prices_seen(cart, products, discounts, now, default_currency, held=held))
 
