@@ -15,6 +15,7 @@ import stripe
 from aiokafka import AIOKafkaProducer
 from fastapi import FastAPI
 
+from cart.adapters.payments import RefundRef, StripePayments
 from cart.adapters.read_models import ReadModels
 from cart.bootstrap import create_app
 from cart.settings import CartSettings
@@ -22,7 +23,7 @@ from clinic_shared.db import upgrade_async
 from clinic_shared.events.base import Event, utcnow
 from clinic_shared.events.catalog import ProductPublished, SkuSnapshot
 from clinic_shared.events.envelope import ce_headers, encode_data
-from clinic_shared.events.pricing import DiscountGranted, PriceChanged
+from clinic_shared.events.pricing import DiscountGranted, DiscountGrantedV2, PriceChanged
 from clinic_shared.messaging.kafka import new_producer
 from clinic_shared.runtime import ServiceRuntime
 from clinic_shared.testing.infra import Infra
@@ -42,6 +43,22 @@ async def cart_settings(infra: Infra, pg_url: str, topic_prefix: str) -> CartSet
                         stripe_api_key="sk_test_123", stripe_webhook_secret=WEBHOOK_SECRET)
 
 
+class RecordingStripe(StripePayments):
+    """The real Stripe client (against stripe-mock or localstripe) that also notes each refund it asked for."""
+
+    def __init__(self, *, api_key: str, api_base: str) -> None:
+        super().__init__(api_key=api_key, api_base=api_base, max_network_retries=0)
+        self.refunds: list[dict[str, Any]] = []
+
+    async def refund(self, *, payment_intent_id: str, amount: int, idempotency_key: str,
+                     metadata: dict[str, str]) -> RefundRef:
+        ref = await super().refund(payment_intent_id=payment_intent_id, amount=amount,
+                                   idempotency_key=idempotency_key, metadata=metadata)
+        self.refunds.append({"payment_intent": payment_intent_id, "amount": amount, "key": idempotency_key,
+                             "id": ref.id, **metadata})
+        return ref
+
+
 @dataclass
 class Shop:
     """The running cart app (Stripe is stripe-mock), and the other services' events fed to it over Kafka."""
@@ -50,6 +67,7 @@ class Shop:
     app: FastAPI
     settings: CartSettings
     producer: AIOKafkaProducer
+    payments: RecordingStripe
 
     @property
     def runtime(self) -> ServiceRuntime:
@@ -75,8 +93,23 @@ class Shop:
         await self.emit(PriceChanged(sku=sku, unit_price=unit_price, currency="USD", version=version))
         await eventually(lambda: self._has_price(sku, unit_price))
 
-    async def grant(self, customer: str, sku: str, amount_off: int, *, discount_id: str | None = None,
-                    expires_in: timedelta = timedelta(days=30), final_unit_price: int = 0) -> str:
+    async def grant(self, customer: str, sku: str, *, ours: int = 30000, theirs: int = 30000, percent: int = 20,
+                    region: str = "NY", max_units: int = 99, discount_id: str | None = None,
+                    expires_in: timedelta = timedelta(days=30)) -> str:
+        """A v2 grant, as pricing makes it: the final shown is `percent`% off min(ours, theirs), rounded up."""
+        discount_id = discount_id or str(uuid.uuid4())
+        basis = min(ours, theirs)
+        off = -(-basis * percent // 100)
+        await self.emit(DiscountGrantedV2(
+            customer_id=customer, sku=sku, discount_id=discount_id, report_id="r-1", currency="USD",
+            expires_at=utcnow() + expires_in, percent_off=percent, our_unit_price_at_grant=ours,
+            competitor_unit_price=theirs, amount_off_at_grant=ours - (basis - off), final_unit_price_at_grant=basis - off,
+            region=region, max_units=max_units))
+        return discount_id
+
+    async def grant_v1(self, customer: str, sku: str, amount_off: int, *, final_unit_price: int,
+                       discount_id: str | None = None, expires_in: timedelta = timedelta(days=30)) -> str:
+        """A v1 grant (still in the topics from before v2)."""
         discount_id = discount_id or str(uuid.uuid4())
         await self.emit(DiscountGranted(customer_id=customer, sku=sku, discount_id=discount_id, report_id="r-1",
                                         amount_off=amount_off, final_unit_price=final_unit_price, currency="USD",
@@ -159,8 +192,9 @@ def emit_event(producer: AIOKafkaProducer, cart_settings: CartSettings) -> Calla
 
 @pytest.fixture
 async def shop(cart_settings: CartSettings, producer: AIOKafkaProducer) -> AsyncIterator[Shop]:
-    app = create_app(cart_settings)
+    payments = RecordingStripe(api_key=cart_settings.stripe_api_key, api_base=cart_settings.stripe_api_base)
+    app = create_app(cart_settings, payments=payments)
     async with running(app) as client:
-        yield Shop(client, app, cart_settings, producer)
+        yield Shop(client, app, cart_settings, producer, payments)
 
 

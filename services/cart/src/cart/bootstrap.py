@@ -5,21 +5,30 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from cart.adapters.payments import PaymentGateway, StripePayments
-from cart.entrypoints.events import discounts, prices, products
+from cart.entrypoints.events import discounts, prices, products, refunds
 from cart.entrypoints.http.routes import carts, orders, webhooks
 from cart.settings import CartSettings
-from clinic_shared.events.cart import OrderPaid, OrderPaymentFailed, OrderPlaced
+from clinic_shared.events.cart import (
+    OrderClaimed,
+    OrderPaid,
+    OrderPaymentFailed,
+    OrderPaymentMismatched,
+    OrderPlaced,
+    OrderRefunded,
+)
 from clinic_shared.http import create_service_app
 from clinic_shared.runtime import ServiceRuntime
 
 SERVICE = "cart"
 
 
-def build_runtime(settings: CartSettings) -> ServiceRuntime:
+def build_runtime(settings: CartSettings, payments: PaymentGateway | None = None) -> ServiceRuntime:
+    payments = payments or build_payments(settings)
     return ServiceRuntime(
         service=SERVICE, settings=settings,
-        publishes=[OrderPlaced, OrderPaid, OrderPaymentFailed],
-        subscriptions=[products.subscription, prices.subscription, discounts.subscription],
+        publishes=[OrderPlaced, OrderPaid, OrderPaymentFailed, OrderPaymentMismatched, OrderRefunded, OrderClaimed],
+        subscriptions=[products.subscription, prices.subscription, discounts.subscription_for(settings),
+                       refunds.subscription_for(payments)],
     )
 
 
@@ -29,10 +38,11 @@ def build_payments(settings: CartSettings) -> PaymentGateway:
 
 def create_app(settings: CartSettings | None = None, payments: PaymentGateway | None = None) -> FastAPI:
     settings = settings or CartSettings()
+    payments = payments or build_payments(settings)
     app = create_service_app(
-        build_runtime(settings), title="Cart",
+        build_runtime(settings, payments), title="Cart",
         description="Carts (anonymous by token, or a customer's), checkout into orders, Stripe payments and webhooks.",
         routers=[carts.router, orders.router, webhooks.router],
     )
-    app.state.payments = payments or build_payments(settings)
+    app.state.payments = payments
     return app

@@ -7,6 +7,7 @@ import json
 import time
 
 import stripe
+from prometheus_client import REGISTRY
 
 from clinic_shared.events.envelope import decode
 from clinic_shared.testing.plugin import auth_headers, read_topic
@@ -94,20 +95,51 @@ async def test_a_failed_payment_marks_the_order_failed_once_and_a_later_success_
                                              "clinic.cart.order-paid.v1"]
 
 
-async def test_a_payment_of_another_amount_or_for_an_unknown_order_does_not_pay(shop) -> None:
+async def test_a_payment_of_another_amount_holds_the_order_refunds_it_and_says_so(shop) -> None:
+    """Corrects the former test_a_payment_of_another_amount_or_for_an_unknown_order_does_not_pay, which
+    asserted the mismatch was only logged (the order left awaiting payment, no state, no refund)."""
+    before = REGISTRY.get_sample_value("clinic_cart_payment_mismatch_total", {"reason": "amount"}) or 0
     answer = await _placed(shop, "c-amount")
-    assert (await shop.webhook(shop.payment_event(answer, amount=1))).json()["outcome"] == "mismatch"
+    assert (await shop.webhook(shop.payment_event(answer, amount=1))).json()["outcome"] == "payment_mismatch"
+    order = await _order(shop, answer, "c-amount")
+    assert (order["status"], order["amount_refunded"]) == ("payment_mismatch", 1)
+    assert "expected 30000 USD, received 1 USD" in order["failure_reason"]
+    assert [(r["payment_intent"], r["amount"], r["key"]) for r in shop.payments.refunds] == [
+        (answer["payment_intent_id"], 1, f"mismatch-{answer['order_id']}-{answer['payment_intent_id']}")]
+    assert REGISTRY.get_sample_value("clinic_cart_payment_mismatch_total", {"reason": "amount"}) == before + 1
+    # Stripe's retry (same id) and another event about it change nothing; the right amount does not pay it now.
+    assert (await shop.webhook(shop.payment_event(answer))).json()["outcome"] == "unchanged"
+    records = await read_topic(shop.settings.kafka_bootstrap_servers, shop.settings.kafka_topic_prefix + ORDER_TOPIC,
+                               expect=3, timeout=10)
+    events = [decode(r.headers, r.key, r.value) for r in records]
+    assert [e.type for e in events] == ["clinic.cart.order-placed.v1", "clinic.cart.order-payment-mismatched.v1",
+                                        "clinic.cart.order-refunded.v1"]
+    assert (events[1].data["expected_amount"], events[1].data["received_amount"]) == (30000, 1)
+    assert (events[2].data["reason"], events[2].data["amount_refunded"], events[2].data["full"]) == (
+        "amount_mismatch", 1, True)
+
+
+async def test_a_payment_in_another_currency_is_a_mismatch_too(shop) -> None:
+    answer = await _placed(shop, "c-currency")
+    event = shop.payment_event(answer)
+    event["data"]["object"]["currency"] = "eur"
+    assert (await shop.webhook(event)).json()["outcome"] == "payment_mismatch"
+    assert (await _order(shop, answer, "c-currency"))["status"] == "payment_mismatch"
+
+
+async def test_an_event_for_an_unknown_order_or_of_another_kind_changes_nothing(shop) -> None:
+    answer = await _placed(shop, "c-unknown")
     unknown = shop.payment_event({**answer, "order_id": "no-such-order"})
     assert (await shop.webhook(unknown)).json()["outcome"] == "unknown_order"
-    ignored = {**shop.payment_event(answer), "type": "charge.refunded"}
+    ignored = {**shop.payment_event(answer), "type": "customer.created"}
     assert (await shop.webhook(ignored)).json()["outcome"] == "ignored"
-    assert (await _order(shop, answer, "c-amount"))["status"] == "awaiting_payment"
+    assert (await _order(shop, answer, "c-unknown"))["status"] == "awaiting_payment"
 
 
 async def test_a_paid_order_uses_up_its_discount_in_the_cart(shop) -> None:
     await shop.product("TRO-30", price=30000)
     cart = await shop.customer_cart("c-redeem", ("TRO-30", 1))
-    discount_id = await shop.grant("c-redeem", "TRO-30", 6000)
+    discount_id = await shop.grant("c-redeem", "TRO-30")
 
     async def discounted() -> bool:
         body = (await shop.client.get(f"/carts/{cart['id']}", headers=auth_headers("c-redeem", "customer"))).json()

@@ -80,3 +80,50 @@ def test_an_order_is_paid_once_and_a_paid_order_never_fails() -> None:
     assert order.mark_paid("pi_1", NOW) is True and order.status is OrderStatus.paid
     assert order.mark_paid("pi_1", NOW) is False and order.mark_failed("pi_1", "x", NOW) is False
     assert (order.total, order.lines[0].category) == (9900, "evaluation")
+
+
+def test_a_merge_over_the_line_limit_is_refused_whole_and_drops_nothing() -> None:
+    from cart.domain.cart import MAX_LINES, CartLimit
+
+    mine, anon = new_cart(), new_cart(customer=None, cart_id="anon")
+    for i in range(MAX_LINES - 1):
+        mine.add(line_id=f"m{i}", sku=f"SKU-{i}", quantity=1, unit_price=100, currency="USD", now=NOW)
+    anon.add(line_id="a0", sku="SKU-0", quantity=1, unit_price=100, currency="USD", now=NOW)  # same SKU: no new line
+    anon.add(line_id="a1", sku="NEW-1", quantity=1, unit_price=100, currency="USD", now=NOW)
+    anon.add(line_id="a2", sku="NEW-2", quantity=1, unit_price=100, currency="USD", now=NOW)
+    with pytest.raises(CartLimit, match="at most 50"):
+        mine.absorb(anon, NOW)
+    assert len(mine.lines) == MAX_LINES - 1 and mine.lines[0].quantity == 1
+    assert (anon.status, len(anon.lines)) == (CartStatus.open, 3)
+    anon.remove("a2", NOW)
+    mine.absorb(anon, NOW)
+    assert len(mine.lines) == MAX_LINES and anon.status is CartStatus.merged
+
+
+def test_a_total_under_the_payment_providers_minimum_is_refused() -> None:
+    cart = new_cart()
+    cart.add(line_id="l1", sku="EVAL", quantity=1, unit_price=49, currency="USD", now=NOW)
+    priced = price_cart(cart, {"EVAL": EVAL}, {"EVAL": Price("EVAL", 49, "USD", 1)}, [], NOW, "USD")
+    [refusal] = refusals(priced, "NY", True, minimum_charge=50)
+    assert refusal.code == "below_minimum_charge" and "USD 0.50" in refusal.message
+    fifty = price_cart(cart, {"EVAL": EVAL}, {"EVAL": Price("EVAL", 50, "USD", 1)}, [], NOW, "USD")
+    assert refusals(fifty, "NY", True, minimum_charge=50) == []
+
+
+def test_refunds_add_up_and_a_fully_refunded_order_is_refunded_and_never_paid_again() -> None:
+    cart = new_cart()
+    cart.add(line_id="l1", sku="EVAL", quantity=1, unit_price=9900, currency="USD", now=NOW)
+    order = Order.place("o1", price_cart(cart, {"EVAL": EVAL}, PRICES, [], NOW, "USD"), "NY", NOW)
+    assert order.mark_paid("pi_1", NOW)
+    assert order.record_refund(1000, NOW) == 1000 and order.status is OrderStatus.paid
+    assert order.record_refund(1000, NOW) == 0  # the same cumulative amount again: nothing new
+    assert order.record_refund(9900, NOW) == 8900 and order.status is OrderStatus.refunded
+    assert order.mark_paid("pi_1", NOW) is False and order.mark_mismatched("pi_1", "x", NOW) is False
+
+
+def test_a_mismatched_payment_holds_the_order_and_it_is_not_paid_by_a_later_event() -> None:
+    cart = new_cart()
+    cart.add(line_id="l1", sku="EVAL", quantity=1, unit_price=9900, currency="USD", now=NOW)
+    order = Order.place("o1", price_cart(cart, {"EVAL": EVAL}, PRICES, [], NOW, "USD"), "NY", NOW)
+    assert order.mark_mismatched("pi_1", "expected 9900", NOW) and order.status is OrderStatus.payment_mismatch
+    assert order.mark_paid("pi_1", NOW) is False and order.cancel("x", NOW) is False

@@ -63,6 +63,9 @@ orders = Table(
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),
     Column("paid_at", DateTime(timezone=True), nullable=True),
+    # 0002_cart_rules: what Stripe has refunded of the payment, in all (charge.refunded is cumulative).
+    Column("amount_refunded", Integer, nullable=False, server_default="0"),
+    Index("ix_orders_customer_created", "customer_id", "created_at"),
 )
 
 order_lines = Table(
@@ -79,6 +82,20 @@ order_lines = Table(
     Column("discount_id", String(64), nullable=True),
     Column("discount_per_unit", Integer, nullable=False),
     Column("line_total", Integer, nullable=False),
+    Column("discounted_units", Integer, nullable=False, server_default="0"),  # 0002_cart_rules
+)
+
+# 0002_cart_rules: each refund the cart asked Stripe for, by its idempotency key (one refund per key, ever).
+order_refunds = Table(
+    "order_refunds", metadata,
+    Column("idempotency_key", String(120), primary_key=True),
+    Column("order_id", String(36), nullable=False, index=True),
+    Column("amount", Integer, nullable=False),
+    Column("currency", String(3), nullable=False),
+    Column("reason", String(40), nullable=False),
+    Column("report_id", String(64), nullable=True),
+    Column("stripe_refund_id", String(255), nullable=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
 )
 
 # -- read models, built from the catalog's and pricing's events -----------------------------------
@@ -120,4 +137,14 @@ discounts = Table(
     Column("expires_at", DateTime(timezone=True), nullable=True),
     Column("status", String(20), nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),
+    # 0002_cart_rules: the money rule of DiscountGranted v2 (a v1 grant is mapped, see the README).
+    Column("percent_off", Integer, nullable=True),
+    Column("our_unit_price_at_grant", Integer, nullable=True),
+    Column("competitor_unit_price", Integer, nullable=True),
+    Column("region", String(2), nullable=True),  # None: any region (a v1 grant)
+    Column("max_units", Integer, nullable=True),
+    Column("grant_version", Integer, nullable=True),  # 1 or 2: the event version it came from
+    # The order awaiting payment that holds it; set by checkout, cleared when that payment fails or ends.
+    Column("reserved_by_order", String(36), nullable=True, index=True),
+    Column("reserved_at", DateTime(timezone=True), nullable=True),
 )

@@ -23,10 +23,22 @@ class PaymentIntentRef:
     status: str
 
 
+@dataclass(frozen=True)
+class RefundRef:
+    id: str
+    amount: int
+    status: str
+
+
 class PaymentGateway(abc.ABC):
     @abc.abstractmethod
     async def create_payment_intent(self, *, order_id: str, cart_id: str, amount: int,
                                     currency: str) -> PaymentIntentRef: ...
+
+    async def refund(self, *, payment_intent_id: str, amount: int, idempotency_key: str,
+                     metadata: dict[str, str]) -> RefundRef:
+        """Refund `amount` of the PaymentIntent's charge; the same key answers the same refund (never a second)."""
+        raise PaymentProviderError(f"{type(self).__name__} cannot refund")
 
 
 class StripePayments(PaymentGateway):
@@ -51,3 +63,14 @@ class StripePayments(PaymentGateway):
         if not intent.client_secret:
             raise PaymentProviderError("Stripe answered a PaymentIntent without a client secret.")
         return PaymentIntentRef(id=intent.id, client_secret=intent.client_secret, status=intent.status)
+
+    async def refund(self, *, payment_intent_id: str, amount: int, idempotency_key: str,
+                     metadata: dict[str, str]) -> RefundRef:
+        try:
+            refund = await self._client.v1.refunds.create_async(
+                {"payment_intent": payment_intent_id, "amount": amount, "metadata": metadata},
+                {"idempotency_key": idempotency_key},
+            )
+        except stripe.StripeError as exc:
+            raise PaymentProviderError(f"Stripe refused or did not answer the refund: {type(exc).__name__}") from exc
+        return RefundRef(id=refund.id, amount=int(refund.amount), status=str(refund.status))

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -46,8 +46,13 @@ class ReadModels:
                                                                  set_={"product_id": p.product_id}))
 
     async def archive_product(self, product_id: str, version: int) -> None:
-        await self.session.execute(update(products).where(products.c.product_id == product_id)
-                                   .values(status="archived", version=version))
+        """Archive a known product, or keep a tombstone (status archived, no SKUs) for one never seen, so that
+        a late snapshot with a lower version cannot bring it back."""
+        stmt = self._insert(products).values(product_id=product_id, name="", category="", status="archived",
+                                             regions="[]", requires_evaluation=False, version=version)
+        await self.session.execute(stmt.on_conflict_do_update(
+            index_elements=["product_id"], set_={"status": "archived", "version": version},
+            where=products.c.version < version))
 
     async def products_for(self, skus: Iterable[str]) -> dict[str, ProductInfo]:
         stmt = select(product_skus.c.sku, products).join(products, products.c.product_id == product_skus.c.product_id)
@@ -70,30 +75,91 @@ class ReadModels:
         return {r.sku: Price(r.sku, r.unit_price, r.currency, r.version) for r in rows}
 
     # -- discounts -----------------------------------------------------------------------------
-    async def grant_discount(self, d: Discount, final_unit_price: int, now: datetime) -> None:
+    async def grant_discount(self, d: Discount, *, our_unit_price_at_grant: int | None, grant_version: int,
+                             now: datetime) -> None:
         """Insert the grant; on a tombstone, fill in its terms but keep its final status."""
-        terms = {"report_id": d.report_id, "amount_off": d.amount_off, "final_unit_price": final_unit_price,
-                 "currency": d.currency, "expires_at": d.expires_at, "updated_at": now}
+        terms = {"report_id": d.report_id, "amount_off": d.amount_off, "final_unit_price": d.final_unit_price_at_grant,
+                 "currency": d.currency, "expires_at": d.expires_at, "updated_at": now, "percent_off": d.percent_off,
+                 "our_unit_price_at_grant": our_unit_price_at_grant, "competitor_unit_price": d.competitor_unit_price,
+                 "region": d.region, "max_units": d.max_units, "grant_version": grant_version}
         stmt = self._insert(discounts).values(discount_id=d.discount_id, customer_id=d.customer_id, sku=d.sku,
                                               status=DiscountStatus.granted.value, **terms)
         await self.session.execute(stmt.on_conflict_do_update(index_elements=["discount_id"], set_=terms))
 
     async def end_discount(self, discount_id: str, customer_id: str, sku: str, status: DiscountStatus,
                            now: datetime) -> None:
-        """Revoked, expired or redeemed: final. Only a granted discount moves; an unknown one becomes a tombstone."""
+        """Revoked, expired or redeemed: final. Only a granted discount moves; an unknown one becomes a tombstone.
+        An end waits for a checkout that holds the discount's row lock (so a checkout sees it or not, whole)."""
         stmt = self._insert(discounts).values(discount_id=discount_id, customer_id=customer_id, sku=sku,
                                               status=status.value, updated_at=now)
         await self.session.execute(stmt.on_conflict_do_update(
             index_elements=["discount_id"], set_={"status": status.value, "updated_at": now},
             where=discounts.c.status == DiscountStatus.granted.value))
 
-    async def redeem_locally(self, discount_ids: list[str], now: datetime) -> None:
-        """An order paid with these discounts: they are used, whether or not pricing has said so yet."""
+    async def reinstate(self, discount_id: str, order_id: str, expires_at: datetime, now: datetime) -> None:
+        """Pricing gave back a discount whose order was refunded: usable again (never a revoked or expired one)."""
+        await self.session.execute(
+            update(discounts).where(discounts.c.discount_id == discount_id,
+                                    discounts.c.status.in_([DiscountStatus.redeemed.value,
+                                                            DiscountStatus.granted.value]))
+            .values(status=DiscountStatus.granted.value, expires_at=expires_at, reserved_by_order=None,
+                    reserved_at=None, updated_at=now))
+
+    async def lock_discounts(self, discount_ids: list[str]) -> None:
+        """Take the row locks of these discounts (PostgreSQL) until the transaction ends, in id order."""
+        if discount_ids and is_postgres(self.session):
+            await self.session.execute(select(discounts.c.discount_id)
+                                       .where(discounts.c.discount_id.in_(sorted(discount_ids)))
+                                       .order_by(discounts.c.discount_id).with_for_update())
+
+    async def reserve(self, discount_id: str, order_id: str, now: datetime, stale_before: datetime) -> bool:
+        """Hold the discount for `order_id`: only a granted, unexpired one that no live order holds (a hold
+        older than `stale_before` has lapsed). One conditional UPDATE, so two checkouts cannot both win, and a
+        revocation committed meanwhile makes it fail (PostgreSQL re-checks the row after the lock)."""
+        result = await self.session.execute(
+            update(discounts).where(
+                discounts.c.discount_id == discount_id, discounts.c.status == DiscountStatus.granted.value,
+                discounts.c.expires_at > now,
+                or_(discounts.c.reserved_by_order.is_(None), discounts.c.reserved_by_order == order_id,
+                    discounts.c.reserved_at < stale_before),
+            ).values(reserved_by_order=order_id, reserved_at=now, updated_at=now))
+        return bool(result.rowcount)  # type: ignore[attr-defined]
+
+    async def holder(self, discount_id: str) -> str | None:
+        stmt = select(discounts.c.reserved_by_order).where(discounts.c.discount_id == discount_id)
+        return (await self.session.execute(stmt)).scalar()
+
+    async def release(self, discount_ids: list[str], order_id: str, now: datetime) -> None:
+        """The order's payment failed or ended: what it held is free again."""
         if discount_ids:
             await self.session.execute(
                 update(discounts).where(discounts.c.discount_id.in_(discount_ids),
-                                        discounts.c.status == DiscountStatus.granted.value)
-                .values(status=DiscountStatus.redeemed.value, updated_at=now))
+                                        discounts.c.reserved_by_order == order_id)
+                .values(reserved_by_order=None, reserved_at=None, updated_at=now))
+
+    async def redeem_for(self, discount_ids: list[str], order_id: str, now: datetime, stale_before: datetime) -> bool:
+        """The order is paid: its discounts are used. True when each was still the order's to use (held by it
+        since checkout, even if it expired since; or granted, unexpired and free); False (and nothing changed)
+        when one was revoked, or taken by another live order meanwhile."""
+        if not discount_ids:
+            return True
+        await self.lock_discounts(discount_ids)
+        rows = list(await self.session.execute(select(discounts).where(discounts.c.discount_id.in_(discount_ids))))
+        if len(rows) != len(set(discount_ids)):
+            return False
+        for r in rows:
+            held = r.reserved_by_order == order_id and r.status in (
+                DiscountStatus.granted.value, DiscountStatus.expired.value, DiscountStatus.redeemed.value)
+            free = (r.status == DiscountStatus.granted.value and r.expires_at is not None
+                    and _aware(r.expires_at) > now
+                    and (r.reserved_by_order is None or (r.reserved_at is not None
+                                                          and _aware(r.reserved_at) < stale_before)))
+            if not (held or free):
+                return False
+        await self.session.execute(
+            update(discounts).where(discounts.c.discount_id.in_(discount_ids))
+            .values(status=DiscountStatus.redeemed.value, reserved_by_order=order_id, updated_at=now))
+        return True
 
     async def discounts_of(self, customer_id: str, skus: Iterable[str]) -> list[Discount]:
         rows = await self.session.execute(select(discounts).where(
@@ -101,7 +167,11 @@ class ReadModels:
             discounts.c.amount_off.is_not(None)))
         return [Discount(discount_id=r.discount_id, customer_id=r.customer_id, sku=r.sku, amount_off=r.amount_off,
                          currency=r.currency, expires_at=_aware(r.expires_at), status=DiscountStatus(r.status),
-                         report_id=r.report_id) for r in rows]
+                         report_id=r.report_id, percent_off=r.percent_off or 0,
+                         competitor_unit_price=r.competitor_unit_price or 0,
+                         final_unit_price_at_grant=r.final_unit_price or 0, region=r.region,
+                         max_units=r.max_units or 0, reserved_by_order=r.reserved_by_order,
+                         reserved_at=_aware(r.reserved_at) if r.reserved_at else None) for r in rows]
 
 
 def _aware(t: datetime) -> datetime:

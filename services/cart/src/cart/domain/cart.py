@@ -28,6 +28,10 @@ class LineNotFound(CartError):
     pass
 
 
+class CartLimit(CartError):
+    """Over the most lines a cart holds: refused whole, nothing is dropped."""
+
+
 @dataclass
 class CartLine:
     id: str
@@ -100,16 +104,21 @@ class Cart:
 
     def absorb(self, other: Cart, now: datetime) -> None:
         """Fold an anonymous cart into this (the customer's) one: same SKU adds up, capped at the maximum.
+        A merge that would pass the line limit is refused (CartLimit) and changes neither cart.
 
         A SKU already here keeps this cart's line (and the price seen on it); new SKUs come over as they were.
         """
         self.ensure_open()
         other.ensure_open()
         mine = {line.sku: line for line in self.lines}
+        new = [theirs for theirs in other.lines if theirs.sku not in mine]
+        if len(self.lines) + len(new) > MAX_LINES:
+            raise CartLimit(f"Merging would make {len(self.lines) + len(new)} different items; a cart holds at most "
+                            f"{MAX_LINES}. Remove {len(self.lines) + len(new) - MAX_LINES} and merge again.")
         for theirs in other.lines:
             if theirs.sku in mine:
                 mine[theirs.sku].quantity = min(mine[theirs.sku].quantity + theirs.quantity, MAX_QUANTITY)
-            elif len(self.lines) < MAX_LINES:
+            else:
                 self.lines.append(CartLine(theirs.id, theirs.sku, theirs.quantity, theirs.unit_price_seen,
                                            theirs.currency, theirs.added_at))
         other.lines = []

@@ -45,7 +45,13 @@ class DiscountStatus(StrEnum):
 
 @dataclass(frozen=True)
 class Discount:
-    """A customer's price-match discount for one SKU: `amount_off` minor units off each unit."""
+    """A customer's price-match discount for one SKU, with what it means in money (see `final_unit_price`).
+
+    `amount_off` and `final_unit_price_at_grant` are what the customer was shown at the grant; the price
+    actually charged follows today's price by the rule in `cart.domain.pricing.discounted_unit_price`.
+    `region` None holds anywhere (a v1 grant, which did not carry one). `reserved_by_order` is the order
+    awaiting payment that holds it (one discount serves one order).
+    """
 
     discount_id: str
     customer_id: str
@@ -55,6 +61,17 @@ class Discount:
     expires_at: datetime
     status: DiscountStatus
     report_id: str | None = None
+    percent_off: int = 20
+    competitor_unit_price: int = 0
+    final_unit_price_at_grant: int = 0
+    region: str | None = None
+    max_units: int = 1
+    reserved_by_order: str | None = None
+    reserved_at: datetime | None = None
+
+    def live(self, now: datetime) -> bool:
+        """Granted and unexpired (whether or not an order holds it)."""
+        return self.status is DiscountStatus.granted and self.expires_at > now
 
     def usable(self, now: datetime) -> bool:
-        return self.status is DiscountStatus.granted and self.expires_at > now and self.amount_off > 0
+        return self.live(now) and self.max_units > 0 and 0 < self.percent_off < 100

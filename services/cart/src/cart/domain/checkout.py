@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from cart.domain.money import fmt
 from cart.domain.pricing import PricedCart
 
 
@@ -14,8 +15,9 @@ class Refusal:
     sku: str | None = None
 
 
-def refusals(priced: PricedCart, region: str, has_paid_evaluation: bool) -> list[Refusal]:
-    """Why this cart cannot be checked out for a customer in `region` (empty: it can)."""
+def refusals(priced: PricedCart, region: str, has_paid_evaluation: bool, minimum_charge: int = 0) -> list[Refusal]:
+    """Why this cart cannot be checked out for a customer in `region` (empty: it can). A total under the
+    payment provider's minimum charge (`minimum_charge`, minor units) cannot be paid and is refused here."""
     if not priced.lines:
         return [Refusal("empty_cart", "Your cart is empty.")]
     found: list[Refusal] = []
@@ -35,4 +37,9 @@ def refusals(priced: PricedCart, region: str, has_paid_evaluation: bool) -> list
                 "buy and pay for an evaluation first" + (" (signed in)." if priced.cart.anonymous else "."),
                 sku,
             ))
+    if not found and priced.total < max(minimum_charge, 1):
+        found.append(Refusal(
+            "below_minimum_charge",
+            f"The total {fmt(priced.total, priced.currency)} is under the smallest amount the payment provider "
+            f"accepts ({fmt(max(minimum_charge, 1), priced.currency)}); add an item to check out."))
     return found

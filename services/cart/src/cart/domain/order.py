@@ -13,6 +13,12 @@ class OrderStatus(StrEnum):
     awaiting_payment = "awaiting_payment"
     paid = "paid"
     payment_failed = "payment_failed"  # the customer may pay again with the same PaymentIntent
+    canceled = "canceled"  # the PaymentIntent was canceled, or the order expired unpaid
+    payment_mismatch = "payment_mismatch"  # Stripe took an amount that is not the order's: held and refunded
+    refunded = "refunded"  # all of the payment went back to the customer
+
+
+AWAITING = (OrderStatus.awaiting_payment, OrderStatus.payment_failed)
 
 
 @dataclass(frozen=True)
@@ -27,6 +33,7 @@ class OrderLine:
     discount_id: str | None
     discount_per_unit: int
     line_total: int
+    discounted_units: int = 0
 
 
 @dataclass
@@ -47,6 +54,7 @@ class Order:
     client_secret: str | None = field(default=None, repr=False)
     paid_at: datetime | None = None
     failure_reason: str | None = None
+    amount_refunded: int = 0
 
     @classmethod
     def place(cls, order_id: str, priced: PricedCart, region: str, now: datetime) -> Order:
@@ -55,7 +63,7 @@ class Order:
                       name=p.product.name if p.product else p.line.sku,
                       category=p.product.category if p.product else "", quantity=p.line.quantity,
                       unit_price_seen=p.line.unit_price_seen, unit_price=p.unit_price, discount_id=p.discount_id,
-                      discount_per_unit=p.discount, line_total=p.line_total)
+                      discount_per_unit=p.discount, line_total=p.line_total, discounted_units=p.discounted_units)
             for p in priced.lines
         ]
         return cls(id=order_id, cart_id=priced.cart.id, customer_id=priced.cart.customer_id, region=region,
@@ -72,12 +80,42 @@ class Order:
 
     def mark_paid(self, payment_intent_id: str, now: datetime) -> bool:
         """True when this made the order paid; paying a paid order (a retried webhook) changes nothing."""
-        if self.status is OrderStatus.paid or not self.matches_payment(payment_intent_id):
+        if self.status not in (*AWAITING, OrderStatus.canceled) or not self.matches_payment(payment_intent_id):
             return False
         self.status, self.payment_intent_id = OrderStatus.paid, payment_intent_id
         self.paid_at = self.updated_at = now
         self.failure_reason = None
         return True
+
+    def mark_mismatched(self, payment_intent_id: str, reason: str, now: datetime) -> bool:
+        """A payment that is not this order's amount: held (never paid), to be refunded."""
+        if self.status in (OrderStatus.paid, OrderStatus.payment_mismatch, OrderStatus.refunded):
+            return False
+        self.status, self.payment_intent_id, self.failure_reason = (OrderStatus.payment_mismatch, payment_intent_id,
+                                                                    reason)
+        self.updated_at = now
+        return True
+
+    def cancel(self, reason: str, now: datetime) -> bool:
+        if self.status not in AWAITING:
+            return False
+        self.status, self.failure_reason, self.updated_at = OrderStatus.canceled, reason, now
+        return True
+
+    def record_refund(self, amount_refunded_total: int, now: datetime) -> int:
+        """Stripe says `amount_refunded_total` of the payment went back in all; answers the new part (0: known)."""
+        new = amount_refunded_total - self.amount_refunded
+        if new <= 0:
+            return 0
+        self.amount_refunded = amount_refunded_total
+        if self.status is OrderStatus.paid and self.amount_refunded >= self.total:
+            self.status = OrderStatus.refunded
+        self.updated_at = now
+        return new
+
+    @property
+    def fully_refunded(self) -> bool:
+        return self.amount_refunded >= self.total
 
     def mark_failed(self, payment_intent_id: str, reason: str, now: datetime) -> bool:
         """True when this made the order failed; only an order awaiting payment can fail."""

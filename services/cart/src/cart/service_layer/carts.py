@@ -9,11 +9,14 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from cart.adapters.carts import CartRepository
+from cart.adapters.orders import OrderRepository
 from cart.adapters.read_models import ReadModels
 from cart.domain.cart import Cart, CartError, CartStatus, LineNotFound
+from cart.domain.order import Order
 from cart.domain.pricing import PricedCart
 from cart.service_layer.access import Caller, may_use, new_token, not_found
-from cart.service_layer.pricing import priced
+from cart.service_layer.events import order_claimed
+from cart.service_layer.pricing import hold_ttl, priced
 from clinic_shared.errors import Problem
 from clinic_shared.events.base import utcnow
 from clinic_shared.runtime import ServiceRuntime
@@ -45,11 +48,11 @@ async def create_cart(runtime: ServiceRuntime, caller: Caller, currency: str) ->
                 repo = CartRepository(tx.session)
                 token, token_hash = (None, None) if caller.sub else new_token()
                 if caller.sub and (mine := await repo.open_cart_of(caller.sub)):
-                    return await priced(tx.session, mine, currency, now), None, False
+                    return await priced(tx.session, mine, currency, now, ttl=hold_ttl(runtime)), None, False
                 cart = Cart(id=str(uuid.uuid4()), customer_id=caller.sub, token_hash=token_hash,
                             status=CartStatus.open, created_at=now, updated_at=now)
                 await repo.add(cart)
-                return await priced(tx.session, cart, currency, now), token, True
+                return await priced(tx.session, cart, currency, now, ttl=hold_ttl(runtime)), token, True
         except IntegrityError:  # the same customer's other request made the cart first: answer that one
             continue
     raise Problem(409, "Conflict", "Another request is making this customer's cart; try again.")
@@ -58,7 +61,7 @@ async def create_cart(runtime: ServiceRuntime, caller: Caller, currency: str) ->
 async def get_cart(runtime: ServiceRuntime, cart_id: str, caller: Caller, currency: str) -> PricedCart:
     async with runtime.sessions() as session:
         cart = await load(CartRepository(session), cart_id, caller)
-        return await priced(session, cart, currency, utcnow())
+        return await priced(session, cart, currency, utcnow(), ttl=hold_ttl(runtime))
 
 
 async def _change(runtime: ServiceRuntime, cart_id: str, caller: Caller, currency: str, change: Change) -> PricedCart:
@@ -70,7 +73,7 @@ async def _change(runtime: ServiceRuntime, cart_id: str, caller: Caller, currenc
         except CartError as exc:
             raise cart_problem(exc) from exc
         await repo.save(cart)
-        return await priced(tx.session, cart, currency, utcnow())
+        return await priced(tx.session, cart, currency, utcnow(), ttl=hold_ttl(runtime))
 
 
 async def add_item(runtime: ServiceRuntime, cart_id: str, caller: Caller, currency: str,
@@ -119,14 +122,14 @@ async def merge_into_customer(runtime: ServiceRuntime, cart_id: str, caller: Cal
             repo = CartRepository(tx.session)
             anon = await repo.get(cart_id, lock=True)
             if anon is not None and anon.customer_id == sub:  # merged before, when it became the customer's
-                return await priced(tx.session, anon, currency, now)
+                return await priced(tx.session, anon, currency, now, ttl=hold_ttl(runtime))
             if anon is None or not anon.anonymous or not may_use(anon, Caller(None, caller.cart_token)):
                 raise not_found(cart_id)
             if anon.status is CartStatus.merged and anon.merged_into:
                 target = await repo.get(anon.merged_into)
                 if target is None or target.customer_id != sub:
                     raise Problem(409, "Conflict", "This cart was already merged into another customer's cart.")
-                return await priced(tx.session, target, currency, now)
+                return await priced(tx.session, target, currency, now, ttl=hold_ttl(runtime))
             target = await repo.open_cart_of(sub, lock=True)
             try:
                 if target is None:
@@ -139,6 +142,41 @@ async def merge_into_customer(runtime: ServiceRuntime, cart_id: str, caller: Cal
             except CartError as exc:
                 raise cart_problem(exc) from exc
             await repo.save(target)
-            return await priced(tx.session, target, currency, now)
+            return await priced(tx.session, target, currency, now, ttl=hold_ttl(runtime))
     except IntegrityError as exc:
         raise Problem(409, "Conflict", "The customer's cart changed while merging; try again.") from exc
+
+
+async def claim_cart(runtime: ServiceRuntime, cart_id: str, caller: Caller,
+                     currency: str) -> tuple[PricedCart, list[Order]]:
+    """On sign-in: the cart the caller's `X-Cart-Token` proves is theirs becomes the customer's, with its order
+    (OrderClaimed), so a paid evaluation bought signed out counts for the customer. An open cart is merged
+    (as `merge`). Claiming again answers the same; a cart someone else claimed answers 404."""
+    sub = caller.sub
+    if sub is None or not caller.cart_token:
+        raise Problem(401, "Unauthorized", "Claiming needs the bearer token and the cart's X-Cart-Token.")
+    assert caller.principal is not None
+    if not caller.principal.has("customer"):
+        raise Problem(403, "Forbidden", "Only a customer can claim a cart.")
+    now = utcnow()
+    async with runtime.transaction() as tx:
+        repo, orders = CartRepository(tx.session), OrderRepository(tx.session)
+        cart = await repo.get(cart_id, lock=True)
+        if cart is None:
+            raise not_found(cart_id)
+        if cart.customer_id != sub:
+            if not cart.anonymous or not may_use(cart, Caller(None, caller.cart_token)):
+                raise not_found(cart_id)
+            if cart.status is CartStatus.checked_out:
+                cart.customer_id, cart.token_hash, cart.updated_at = sub, None, now
+                await repo.save(cart)
+                claimed = await orders.of_cart(cart.id)
+                if claimed is not None and claimed.customer_id is None:
+                    claimed.customer_id, claimed.updated_at = sub, now
+                    await orders.save_state(claimed)
+                    await tx.publish(order_claimed(claimed))
+        if cart.status is CartStatus.checked_out or cart.customer_id == sub:
+            order = await orders.of_cart(cart.id)
+            return await priced(tx.session, cart, currency, now, ttl=hold_ttl(runtime)), [order] if order else []
+    # An open (or merged) anonymous cart: the same as merging it on sign-in.
+    return await merge_into_customer(runtime, cart_id, caller, currency), []

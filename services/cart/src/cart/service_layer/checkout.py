@@ -1,38 +1,46 @@
 """Checkout: re-check the cart against the latest prices, discounts, regions and the evaluation rule,
-make the order (with OrderPlaced, in one transaction), then its Stripe PaymentIntent.
+reserve its discounts and make the order (with OrderPlaced, in one transaction), then its Stripe PaymentIntent.
 
 One cart makes at most one order. The cart's row lock (SELECT ... FOR UPDATE) serialises checkouts of
 the same cart and a unique constraint on orders.cart_id backs it up; a second checkout (a retry, or the
 loser of a race) answers the same order and PaymentIntent, never a second one.
+
+One discount serves one order: checkout takes the row locks of the customer's discounts for the cart's
+SKUs before it prices the cart (a revocation, or another cart's checkout, waits or is seen whole), and
+reserves each discount it applies with a conditional UPDATE (`reserved_by_order`), which only one order
+can win. See docs/decisions/0008-discount-reservation-and-refunds.md.
 """
 
 from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy.exc import IntegrityError
 
 from cart.adapters.carts import CartRepository
 from cart.adapters.orders import OrderRepository
 from cart.adapters.payments import PaymentGateway, PaymentProviderError
+from cart.adapters.read_models import ReadModels
 from cart.domain.cart import CartError, CartStatus
 from cart.domain.checkout import refusals
 from cart.domain.money import fmt
 from cart.domain.order import Order
 from cart.service_layer.access import Caller
 from cart.service_layer.carts import cart_problem, load
-from cart.service_layer.events import order_placed
-from cart.service_layer.pricing import priced
+from cart.service_layer.events import order_payment_failed, order_placed
+from cart.service_layer.pricing import hold_ttl, quote
 from clinic_shared.errors import Problem
 from clinic_shared.events.base import utcnow
-from clinic_shared.runtime import ServiceRuntime
+from clinic_shared.runtime import ServiceRuntime, Tx
 
 
 @dataclass(frozen=True)
 class CheckoutRequest:
     region: str
     expected_total: int | None = None
+    minimum_charge: int = 50
 
 
 async def checkout(runtime: ServiceRuntime, payments: PaymentGateway, cart_id: str, caller: Caller,
@@ -49,7 +57,7 @@ async def checkout(runtime: ServiceRuntime, payments: PaymentGateway, cart_id: s
 
 async def _place_order(runtime: ServiceRuntime, cart_id: str, caller: Caller, currency: str,
                        request: CheckoutRequest) -> tuple[Order, bool]:
-    now = utcnow()
+    now, ttl = utcnow(), hold_ttl(runtime)
     async with runtime.transaction() as tx:
         carts = CartRepository(tx.session)
         cart = await load(carts, cart_id, caller, lock=True)
@@ -61,22 +69,58 @@ async def _place_order(runtime: ServiceRuntime, cart_id: str, caller: Caller, cu
             cart.ensure_open()
         except CartError as exc:
             raise cart_problem(exc) from exc
-        quote = await priced(tx.session, cart, currency, now)
+        models = ReadModels(tx.session)
+        if cart.customer_id and cart.lines:
+            mine = await models.discounts_of(cart.customer_id, [ln.sku for ln in cart.lines])
+            await models.lock_discounts([d.discount_id for d in mine])  # then price from what the locks saw
+        q = await quote(tx.session, cart, currency, now, region=request.region, ttl=ttl)
+        priced = q.priced
         evaluated = await orders.has_paid_evaluation(cart.customer_id) if cart.customer_id else False
-        found = refusals(quote, request.region, evaluated)
+        found = refusals(priced, request.region, evaluated, request.minimum_charge)
         if found:
             raise Problem(409, "Checkout refused", " ".join(r.message for r in found),
                           reasons=[{"code": r.code, "sku": r.sku, "message": r.message} for r in found])
-        if request.expected_total is not None and request.expected_total != quote.total:
-            raise Problem(409, "Total changed",
-                          f"The total is now {fmt(quote.total, quote.currency)}, not "
-                          f"{fmt(request.expected_total, quote.currency)}; review the cart and check out again.")
-        order = Order.place(str(uuid.uuid4()), quote, request.region, now)
+        _confirm_total(request, priced.total, q.total_seen, priced.currency, priced.notices)
+        order = Order.place(str(uuid.uuid4()), priced, request.region, now)
+        for discount_id in priced.discount_ids:
+            holder = await models.holder(discount_id)
+            if not await models.reserve(discount_id, order.id, now, now - ttl):
+                raise Problem(409, "Discount unavailable",
+                              "Your price-match discount was used, revoked or expired while you checked out; "
+                              "review the cart and check out again.")
+            if holder and holder != order.id:  # its hold had lapsed: that order was abandoned
+                await _abandon(tx, orders, holder, now)
         await orders.add(order)
         cart.status, cart.updated_at = CartStatus.checked_out, now
         await carts.save(cart)
         await tx.publish(order_placed(order))
     return order, True
+
+
+def _confirm_total(request: CheckoutRequest, total: int, total_seen: int, currency: str, notices: list[str]) -> None:
+    """A changed total needs the client's confirmation. With `expected_total`, it must be the total now.
+    Without it, the total now must not be above the total at the prices the customer saw (lines'
+    `unit_price_seen`, with the discounts the cart showed): a higher one is refused, a lower one is charged."""
+    if request.expected_total is not None:
+        if request.expected_total == total:
+            return
+        shown = request.expected_total
+    elif total <= total_seen:
+        return
+    else:
+        shown = total_seen
+    raise Problem(409, "Total changed",
+                  f"The total is now {fmt(total, currency)}, not {fmt(shown, currency)}; review the cart and check "
+                  "out again with expected_total set to the new total to confirm it.",
+                  total=total, expected_total=shown, currency=currency, notices=notices)
+
+
+async def _abandon(tx: Tx, orders: OrderRepository, order_id: str, now: datetime) -> None:
+    stale = await orders.get(order_id, lock=True)
+    if stale is not None and stale.cancel("expired: not paid within the pending-order time", now):
+        await orders.save_state(stale)
+        if stale.payment_intent_id:
+            await tx.publish(order_payment_failed(stale))
 
 
 async def _attach_payment_intent(runtime: ServiceRuntime, payments: PaymentGateway, order: Order) -> Order:

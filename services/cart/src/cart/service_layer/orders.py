@@ -1,4 +1,5 @@
-"""Reading an order: its customer, ops, or (for an anonymous order) whoever holds its cart's token."""
+"""Reading orders: its customer, ops, or (for an anonymous order) whoever holds its cart's token; and the
+signed-in customer's own list."""
 
 from __future__ import annotations
 
@@ -21,6 +22,16 @@ async def get_order(runtime: ServiceRuntime, order_id: str, caller: Caller) -> O
             if cart is not None and may_use(cart, caller):
                 return order
     raise Problem(404, "Not Found", f"No order {order_id} for these credentials.")
+
+
+async def list_orders(runtime: ServiceRuntime, caller: Caller, *, limit: int, offset: int) -> tuple[list[Order], int]:
+    """The signed-in customer's orders, newest first (orders placed signed out count once claimed)."""
+    if caller.principal is None:
+        raise Problem(401, "Unauthorized", "Sign in to see your orders.")
+    if not caller.principal.has("customer"):
+        raise Problem(403, "Forbidden", "Only a customer has orders.")
+    async with runtime.sessions() as session:
+        return await OrderRepository(session).of_customer(caller.principal.sub, limit=limit, offset=offset)
 
 
 def _allowed(caller: Caller, order: Order) -> bool:

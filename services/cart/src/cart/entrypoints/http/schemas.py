@@ -32,7 +32,9 @@ class CheckoutIn(BaseModel):
     region: Annotated[str, StringConstraints(min_length=2, max_length=2)] = Field(
         description="The customer's US state code, e.g. NY.")
     expected_total: Annotated[int, Field(ge=0, le=10**12)] | None = Field(
-        None, description="The total the customer was shown; if the cart's total is now different, 409.")
+        None, description="The total the customer confirms. If the total is now different: 409 with `total` and "
+                          "`expected_total`. Omitted: the total may not be above the total at the prices the "
+                          "customer saw (409 with both otherwise); a lower total is charged.")
 
     @field_validator("region")
     @classmethod
@@ -50,9 +52,10 @@ class CartLineOut(BaseModel):
     unit_price_seen: int = Field(description="The unit price when the customer added the item.")
     unit_price: int = Field(description="The current unit price.")
     price_changed: bool
-    discount: int = Field(description="The customer's discount per unit, minor units.")
+    discount: int = Field(description="The customer's discount per discounted unit, minor units.")
     discount_id: str | None
-    final_unit_price: int
+    discounted_units: int = Field(description="How many units of the line get the discount (at most its max_units).")
+    final_unit_price: int = Field(description="The price of each discounted unit (of each unit with no discount).")
     line_total: int
     currency: str
     available: bool
@@ -63,7 +66,8 @@ class CartLineOut(BaseModel):
         return cls(id=p.line.id, sku=p.line.sku, name=p.product.name if p.product else p.line.sku,
                    quantity=p.line.quantity, unit_price_seen=p.line.unit_price_seen, unit_price=p.unit_price,
                    price_changed=p.price_changed, discount=p.discount, discount_id=p.discount_id,
-                   final_unit_price=p.final_unit_price, line_total=p.line_total, currency=p.currency,
+                   discounted_units=p.discounted_units, final_unit_price=p.final_unit_price, line_total=p.line_total,
+                   currency=p.currency,
                    available=p.available, notices=list(p.notices))
 
 
@@ -115,6 +119,7 @@ class OrderLineOut(BaseModel):
     unit_price: int
     discount_id: str | None
     discount_per_unit: int
+    discounted_units: int
     line_total: int
 
 
@@ -130,6 +135,7 @@ class OrderOut(BaseModel):
     currency: str
     payment_intent_id: str | None
     failure_reason: str | None
+    amount_refunded: int = Field(description="What went back to the customer, in all (minor units).")
     created_at: datetime
     paid_at: datetime | None
 
@@ -137,11 +143,24 @@ class OrderOut(BaseModel):
     def of(cls, o: Order) -> OrderOut:
         items = [OrderLineOut(sku=ln.sku, name=ln.name, category=ln.category, quantity=ln.quantity,
                               unit_price_seen=ln.unit_price_seen, unit_price=ln.unit_price, discount_id=ln.discount_id,
-                              discount_per_unit=ln.discount_per_unit, line_total=ln.line_total) for ln in o.lines]
+                              discount_per_unit=ln.discount_per_unit, discounted_units=ln.discounted_units,
+                              line_total=ln.line_total) for ln in o.lines]
         return cls(id=o.id, cart_id=o.cart_id, status=o.status, region=o.region, items=items, subtotal=o.subtotal,
                    discount_total=o.discount_total, total=o.total, currency=o.currency,
                    payment_intent_id=o.payment_intent_id, failure_reason=o.failure_reason,
-                   created_at=o.created_at, paid_at=o.paid_at)
+                   amount_refunded=o.amount_refunded, created_at=o.created_at, paid_at=o.paid_at)
+
+
+class OrderPage(BaseModel):
+    items: list[OrderOut]
+    total: int = Field(description="How many orders the customer has in all.")
+    limit: int
+    offset: int
+
+
+class ClaimOut(BaseModel):
+    cart: CartOut
+    order_ids: list[str] = Field(description="The orders that now belong to the customer.")
 
 
 class WebhookAck(BaseModel):

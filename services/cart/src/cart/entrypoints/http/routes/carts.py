@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Response
 
 from cart.entrypoints.http.deps import CallerDep, Id, PaymentsDep, SettingsDep
-from cart.entrypoints.http.schemas import CartCreated, CartOut, CheckoutIn, CheckoutOut, ItemIn, QuantityIn
+from cart.entrypoints.http.schemas import CartCreated, CartOut, CheckoutIn, CheckoutOut, ClaimOut, ItemIn, QuantityIn
 from cart.service_layer import carts as svc
 from cart.service_layer.checkout import CheckoutRequest, checkout
 from clinic_shared.errors import problem_responses
@@ -62,15 +62,27 @@ async def merge_cart(runtime: RuntimeDep, settings: SettingsDep, caller: CallerD
     return CartOut.of(await svc.merge_into_customer(runtime, cart_id, caller, settings.currency))
 
 
+@router.post("/{cart_id}/claim", response_model=ClaimOut, responses=problem_responses(401, 403, 404, 409, 422))
+async def claim_cart(runtime: RuntimeDep, settings: SettingsDep, caller: CallerDep, cart_id: Id) -> ClaimOut:
+    """On sign-in (bearer with the `customer` role, and the cart's `X-Cart-Token`): a cart bought signed out
+    becomes the customer's, with its order (OrderClaimed), so a paid evaluation counts for the customer.
+    An open anonymous cart is merged as by `/merge`. Claiming again answers the same."""
+    priced, claimed = await svc.claim_cart(runtime, cart_id, caller, settings.currency)
+    return ClaimOut(cart=CartOut.of(priced), order_ids=[o.id for o in claimed])
+
+
 @router.post("/{cart_id}/checkout", status_code=201, response_model=CheckoutOut,
              responses={200: {"model": CheckoutOut, "description": "This cart was checked out already: its order"},
                         **problem_responses(401, 404, 409, 422, 502)})
 async def checkout_cart(runtime: RuntimeDep, settings: SettingsDep, payments: PaymentsDep, caller: CallerDep,
                         cart_id: Id, body: CheckoutIn, response: Response) -> CheckoutOut:
-    """Re-checks prices, discounts, the region and the evaluation rule (409 with `reasons` when refused), makes
-    the order and its Stripe PaymentIntent. A cart makes one order: checking out again answers it (200)."""
+    """Re-checks prices, discounts, the region and the evaluation rule (409 with `reasons` when refused; a total
+    under the payment provider's minimum is refused the same way), confirms the total (409 "Total changed" with
+    `total` and `expected_total`), reserves the discounts, makes the order and its Stripe PaymentIntent. A cart
+    makes one order: checking out again answers it (200)."""
     order, created = await checkout(runtime, payments, cart_id, caller, settings.currency,
-                                    CheckoutRequest(region=body.region, expected_total=body.expected_total))
+                                    CheckoutRequest(region=body.region, expected_total=body.expected_total,
+                                                    minimum_charge=settings.minimum_charge))
     if not created:
         response.status_code = 200
     return CheckoutOut.of(order)

@@ -8,7 +8,7 @@ from typing import Annotated
 import stripe
 from fastapi import APIRouter, Header, Request
 
-from cart.entrypoints.http.deps import SettingsDep
+from cart.entrypoints.http.deps import PaymentsDep, SettingsDep
 from cart.entrypoints.http.schemas import WebhookAck
 from cart.service_layer.webhooks import PaymentEvent, apply_payment_event
 from clinic_shared.errors import Problem, problem_responses
@@ -20,15 +20,18 @@ MAX_BODY = 512 * 1024
 
 
 @router.post(
-    "/stripe", response_model=WebhookAck, responses=problem_responses(400, 413, 422),
+    "/stripe", response_model=WebhookAck, responses=problem_responses(400, 413, 422, 503),
     openapi_extra={"requestBody": {"required": True, "content": {"application/json": {"schema": {"type": "object"}}}}},
 )
 async def stripe_webhook(
-    request: Request, runtime: RuntimeDep, settings: SettingsDep,
+    request: Request, runtime: RuntimeDep, settings: SettingsDep, payments: PaymentsDep,
     stripe_signature: Annotated[str | None, Header(alias="Stripe-Signature", max_length=4096)] = None,
 ) -> WebhookAck:
-    """`payment_intent.succeeded` marks the order paid (OrderPaid), `payment_intent.payment_failed` failed
-    (OrderPaymentFailed), each exactly once however often Stripe delivers the event (deduplicated by its id).
+    """`payment_intent.succeeded` marks the order paid (OrderPaid) and redeems its discounts; one whose amount or
+    currency is not the order's holds it as `payment_mismatch` and refunds it through Stripe
+    (OrderPaymentMismatched, OrderRefunded). `payment_intent.payment_failed` and `payment_intent.canceled`
+    release the order's discounts (OrderPaymentFailed); `charge.refunded` records a refund (OrderRefunded).
+    Each is applied exactly once however often Stripe delivers the event (deduplicated by its id).
     A missing or bad signature, or a timestamp older than the tolerance, is 400 and changes nothing."""
     body = await request.body()
     if len(body) > MAX_BODY:
@@ -46,6 +49,6 @@ async def stripe_webhook(
         payment = PaymentEvent.from_stripe(event.to_dict())
     except (KeyError, TypeError, AttributeError, ValueError) as exc:
         raise Problem(400, "Bad payload", "The body is not a Stripe event.") from exc
-    outcome = await apply_payment_event(runtime, payment)
+    outcome = await apply_payment_event(runtime, payment, payments)
     log.info("stripe event", extra={"stripe_event": payment.id, "type": payment.type, "outcome": outcome})
     return WebhookAck(received=True, outcome=outcome)
