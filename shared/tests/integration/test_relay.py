@@ -333,3 +333,22 @@ async def test_retry_all_puts_every_parked_row_back(notes_settings: ServiceSetti
         assert await retry(sessions) == 2
         assert all(r.state == db.STATE_PENDING and r.attempts == 0 for r in await rows(sessions))
         assert await retry(sessions, 1) == 0  # nothing parked any more
+
+
+async def test_readyz_reports_the_relay_and_the_runtime_relay_leads(notes_settings: ServiceSettings) -> None:
+    """Before: /readyz checked only the database and the broker, so a wedged relay stayed green."""
+    from clinic_shared.testing.plugin import running
+
+    from .notes_service import build
+
+    _, app = build(notes_settings, consume=False)
+    async with running(app) as client:
+        async def ready() -> dict[str, Any]:
+            body = (await client.get("/readyz")).json()
+            return body if body["status"] == "ready" else {}
+
+        body = await eventually(ready, timeout=30)
+        metrics = (await client.get("/metrics")).text
+    assert body["checks"]["outbox_relay"] == "ok"
+    assert 'clinic_outbox_relay_leader{service="notes"} 1.0' in metrics
+    assert 'clinic_outbox_parked{service="notes"}' in metrics
