@@ -16,7 +16,7 @@ from typing import Any
 import asyncpg
 from aiokafka import AIOKafkaProducer
 from aiokafka.errors import OutOfOrderSequenceNumber
-from sqlalchemy import select, text, update
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from clinic_shared import db
@@ -308,20 +308,40 @@ async def _start(stack: AsyncExitStack, relay: OutboxRelay) -> Callable[[], Any]
     return stop
 
 
-async def test_sqlite_relay_is_always_leader(tmp_path: Any) -> None:
+async def test_on_sqlite_the_relay_always_leads_and_sends_per_key_past_a_parked_row(
+    tmp_path: Any, notes_settings: ServiceSettings,
+) -> None:
+    topic = notes_settings.kafka_topic_prefix + TOPIC
+    await ensure_topics(notes_settings.kafka_bootstrap_servers, [topic], 3)
     engine = db.create_engine(f"sqlite+aiosqlite:///{tmp_path}/one.db")
     async with engine.begin() as conn:
         await conn.run_sync(db.new_metadata().create_all)
-    relay = OutboxRelay(service="notes", sessions=db.sessionmaker(engine), producer_factory=lambda: None,  # type: ignore[arg-type,return-value]
-                        poll_interval=0.2)
+    sessions = db.sessionmaker(engine)
     try:
+        await stage(sessions, ("A", "a1"), ("A", "x" * 1_200_000), ("A", "a3"), ("B", "b1"), ("B", "b2"))
+        async with sessions() as s, s.begin():  # a lease left by a dead process does not hold anything here
+            await s.execute(update(OUTBOX).where(OUTBOX.c.id == 4).values(
+                lease_owner="dead-process", lease_until=db_now_plus(3600)))
+        relay = relay_for(notes_settings, sessions, max_attempts=2)
         assert await relay.leadership.refresh() is True and relay.leadership.is_leader
-        async with db.sessionmaker(engine)() as s:
-            assert await relay.leadership.still_held(s)
-            assert (await s.execute(text("SELECT count(*) FROM outbox"))).scalar_one() == 0
+        async with running_relay(relay):
+            records = await read_topic(notes_settings.kafka_bootstrap_servers, topic, expect=3, timeout=30)
+
+            async def parked() -> bool:
+                return [r.state for r in await rows(sessions)][1] == db.STATE_PARKED
+
+            await eventually(parked, timeout=30)
     finally:
-        await relay.leadership.close()
         await engine.dispose()
+    assert texts_by_key(records) == {"A": ["a1"], "B": ["b1", "b2"]}
+
+
+def db_now_plus(seconds: float) -> Any:
+    from datetime import timedelta
+
+    from clinic_shared.events.base import utcnow
+
+    return utcnow() + timedelta(seconds=seconds)
 
 
 async def test_retry_all_puts_every_parked_row_back(notes_settings: ServiceSettings) -> None:

@@ -106,6 +106,11 @@ class Leadership:
         self._checked_at = float("-inf")
 
     @property
+    def shared(self) -> bool:
+        """True when several relays may run on this database (PostgreSQL)."""
+        return self._pg
+
+    @property
     def is_leader(self) -> bool:
         return not self._pg or self._conn is not None
 
@@ -311,7 +316,8 @@ class OutboxRelay:
                 key = (row.topic, row.key)
                 if key in blocked:
                     continue
-                if (row.lease_until is not None and _aware(row.lease_until) > now
+                # On SQLite one process is the only relay, so another owner's lease is a dead process's.
+                if (self.leadership.shared and row.lease_until is not None and _aware(row.lease_until) > now
                         and row.lease_owner != self.owner):
                     blocked.add(key)  # another relay's claim has not expired: its key waits for it
                     continue
@@ -366,7 +372,8 @@ class OutboxRelay:
                 out.outage[row.id] = TimeoutError(f"no broker acknowledgement within {self._send_timeout} s")
                 out.reset_producer = True
                 continue
-            error = future.exception()
+            # A future aiokafka cancelled (its producer stopped) says nothing about the row.
+            error = ProducerClosed() if future.cancelled() else future.exception()
             if error is None:
                 out.published.append(row.id)
                 continue
