@@ -157,6 +157,7 @@ class ServiceRuntime:
             topics=[cls.TOPIC for cls in self.publishes], topic_prefix=s.kafka_topic_prefix,
             poll_interval=s.outbox_poll_interval, send_timeout=s.outbox_send_timeout,
             max_attempts=s.outbox_max_attempts, lease_seconds=s.outbox_lease_seconds,
+            stuck_after=s.outbox_stuck_after,
         )
 
     def _relay_readiness(self, checks: dict[str, str]) -> None:

@@ -34,6 +34,9 @@ class ServiceSettings(BaseSettings):
     outbox_send_timeout: float = Field(15.0, gt=0, validation_alias="OUTBOX_SEND_TIMEOUT")
     outbox_max_attempts: int = Field(5, ge=1, validation_alias="OUTBOX_MAX_ATTEMPTS")
     outbox_lease_seconds: float = Field(0.0, ge=0, validation_alias="OUTBOX_LEASE_SECONDS")
+    # After how long without a successful send (rows waiting) the relay counts as stuck and /readyz
+    # turns red; 0 means max(3 x the send timeout, 30 s).
+    outbox_stuck_after: float = Field(0.0, ge=0, validation_alias="OUTBOX_STUCK_AFTER")
     # Retention (seconds): published outbox rows, and inbox rows. The inbox must outlive the topics'
     # retention, or a redelivery of an old event would apply twice (docs/architecture.md#retention).
     outbox_retention: float = Field(7 * 86400, gt=0, validation_alias="OUTBOX_RETENTION")

@@ -448,3 +448,33 @@ async def test_a_leader_killed_with_sigkill_mid_batch_is_replaced_and_per_key_or
     assert unsent == [] and len(ids) == 300
     for k in keys:
         assert first_seen[k] == [f"{k}:{v:03d}" for v in range(75)]
+
+
+async def test_readyz_turns_503_while_the_relay_producer_is_wedged_and_green_again_after(
+    notes_settings: ServiceSettings,
+) -> None:
+    """Before: /readyz asked only whether the broker answers metadata, which a wedged producer does."""
+    from clinic_shared.testing.plugin import running
+
+    from .notes_service import build
+
+    settings = notes_settings.model_copy(update={"outbox_send_timeout": 1.0, "outbox_stuck_after": 2.0})
+    runtime, app = build(settings, consume=False)
+    wedge = Wedge(settings)
+    async with running(app) as client:
+        async def status(code: int) -> dict[str, Any]:
+            answer = await client.get("/readyz")
+            return answer.json() if answer.status_code == code else {}
+
+        await eventually(lambda: status(200), timeout=30)
+        runtime.relay._factory = wedge.factory  # the next producer the relay makes takes sends, never acks
+        wedge.mode = "never-acks"
+        await runtime.relay._drop_producer()
+        async with runtime.transaction() as tx:
+            await tx.publish(NoteWritten(note_id="n1", key="k", text="hello"))
+        red = await eventually(lambda: status(503), timeout=30)
+        wedge.mode = None
+        green = await eventually(lambda: status(200), timeout=30)
+    assert red["checks"]["outbox_relay"].startswith("stuck") and red["checks"]["broker"] == "ok"
+    assert green["checks"]["outbox_relay"] == "ok"
+
