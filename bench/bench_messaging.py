@@ -90,6 +90,7 @@ async def outbox_publish(bootstrap: str, prefix: str, url: str, events: list[Ben
             await asyncio.sleep(0.01)
     finally:
         task.cancel()
+        await relay.close()
         await producer.stop()
         await engine.dispose()
 

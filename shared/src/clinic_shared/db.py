@@ -12,6 +12,7 @@ from sqlalchemy import (
     BigInteger,
     Column,
     DateTime,
+    Index,
     Integer,
     MetaData,
     String,
@@ -47,8 +48,17 @@ OUTBOX = Table(
     Column("trace_headers", Text, nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("published_at", DateTime(timezone=True), nullable=True, index=True),
+    # Failed attempts the row itself caused (too large, an undeclared topic, a broker refusal); a broker
+    # outage is recorded in last_error but does not count, so an outage never parks a row.
     Column("attempts", Integer, nullable=False),
     Column("last_error", Text, nullable=True),
+    # pending -> published, or pending -> parked after OUTBOX_MAX_ATTEMPTS (clinic-outbox retry puts it back).
+    Column("state", String(16), nullable=False, server_default="pending"),
+    # The relay that claimed the row and until when: a claim is a short transaction, the send happens
+    # after its commit, and a lease nobody renews expires (no row lock is ever held across network I/O).
+    Column("lease_owner", String(64), nullable=True),
+    Column("lease_until", DateTime(timezone=True), nullable=True),
+    Index("ix_outbox_state_id", "state", "id"),
 )
 
 INBOX = Table(
@@ -57,7 +67,10 @@ INBOX = Table(
     Column("event_id", String(64), primary_key=True),
     Column("event_type", String(200), nullable=False),
     Column("processed_at", DateTime(timezone=True), nullable=False),
+    Index("ix_inbox_processed_at", "processed_at"),  # the retention job deletes by age
 )
+
+STATE_PENDING, STATE_PUBLISHED, STATE_PARKED = "pending", "published", "parked"
 
 
 def new_metadata() -> MetaData:

@@ -15,6 +15,23 @@ OUTBOX_OLDEST_AGE = Gauge(
     "clinic_outbox_oldest_age_seconds", "Age of the oldest unconfirmed outbox row", ["service"]
 )
 OUTBOX_PUBLISHED = Counter("clinic_outbox_published_total", "Outbox rows confirmed by the broker", ["service"])
+OUTBOX_PARKED = Gauge(
+    "clinic_outbox_parked", "Outbox rows parked after too many failed sends (clinic-outbox retry)", ["service"]
+)
+OUTBOX_RELAY_LEADER = Gauge("clinic_outbox_relay_leader", "1 if this replica's relay is the sending leader",
+                            ["service"])
+OUTBOX_RELAY_HEARTBEAT_AGE = Gauge(
+    "clinic_outbox_relay_heartbeat_age_seconds", "Seconds since the relay loop last completed a round", ["service"]
+)
+OUTBOX_RELAY_STUCK = Gauge(
+    "clinic_outbox_relay_stuck", "1 if the leader relay has rows to send and could not send for too long", ["service"]
+)
+OUTBOX_PRODUCER_RESETS = Counter(
+    "clinic_outbox_producer_resets_total", "Relay producers recreated (fatal idempotence error or timeout)", ["service"]
+)
+RETENTION_PRUNED = Counter(
+    "clinic_retention_pruned_total", "Outbox and inbox rows deleted by the retention job", ["service", "table"]
+)
 OUTBOX_PUBLISH_ERRORS = Counter("clinic_outbox_publish_errors_total", "Failed outbox publishes", ["service"])
 CONSUMER_MESSAGES = Counter(
     "clinic_consumer_messages_total", "Messages handled by outcome", ["service", "topic", "outcome"]

@@ -60,3 +60,28 @@ def create_messaging_tables() -> None:
         sa.Column("event_type", sa.String(200), nullable=False),
         sa.Column("processed_at", sa.DateTime(timezone=True), nullable=False),
     )
+
+
+def upgrade_messaging_0002() -> None:
+    """Call from a service's `0002_messaging` migration: relay leases and states, and retention indexes.
+
+    batch_alter_table so SQLite (which cannot ALTER a column or add a constraint in place) works too.
+    """
+    with op.batch_alter_table("outbox") as batch:
+        batch.add_column(sa.Column("state", sa.String(16), nullable=False, server_default="pending"))
+        batch.add_column(sa.Column("lease_owner", sa.String(64), nullable=True))
+        batch.add_column(sa.Column("lease_until", sa.DateTime(timezone=True), nullable=True))
+        batch.create_index("ix_outbox_state_id", ["state", "id"])
+    op.execute("UPDATE outbox SET state = 'published' WHERE published_at IS NOT NULL")
+    with op.batch_alter_table("inbox") as batch:
+        batch.create_index("ix_inbox_processed_at", ["processed_at"])
+
+
+def downgrade_messaging_0002() -> None:
+    with op.batch_alter_table("inbox") as batch:
+        batch.drop_index("ix_inbox_processed_at")
+    with op.batch_alter_table("outbox") as batch:
+        batch.drop_index("ix_outbox_state_id")
+        batch.drop_column("lease_until")
+        batch.drop_column("lease_owner")
+        batch.drop_column("state")

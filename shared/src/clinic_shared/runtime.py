@@ -25,6 +25,7 @@ from clinic_shared.logs import configure_logging
 from clinic_shared.messaging.consumer import EventConsumer, Subscription, run_forever
 from clinic_shared.messaging.kafka import ensure_topics, new_producer, with_dlqs
 from clinic_shared.outbox.relay import OutboxRelay
+from clinic_shared.outbox.retention import run_pruner
 from clinic_shared.outbox.writer import add_event
 from clinic_shared.settings import ServiceSettings
 from clinic_shared.telemetry import setup_tracing
@@ -104,11 +105,12 @@ class ServiceRuntime:
                 await ensure_topics(s.kafka_bootstrap_servers, self.topics(), s.kafka_topic_partitions)
         self._producer = new_producer(s.kafka_bootstrap_servers, self.service)
         await self._producer.start()
-        self._relay = OutboxRelay(
-            service=self.service, sessions=self._sessions, producer=self._producer,
-            topic_prefix=s.kafka_topic_prefix, poll_interval=s.outbox_poll_interval,
-        )
+        self._relay = self._new_relay()
+        await self._relay.start()
         self._spawn(self._relay.run())
+        self._spawn(self._relay.run_observer())
+        self._spawn(run_pruner(self._sessions, service=self.service, outbox_retention=s.outbox_retention,
+                               inbox_retention=s.inbox_retention, interval=s.retention_interval))
         if s.run_consumers:
             for sub in self.subscriptions:
                 consumer = EventConsumer(
@@ -137,11 +139,31 @@ class ServiceRuntime:
             with suppress(Exception):
                 await consumer.stop()
         self.consumers.clear()
+        if self._relay is not None:
+            with suppress(Exception):
+                await self._relay.close()
         if self._producer is not None:
             with suppress(Exception):
                 await self._producer.stop()
         if self._engine is not None:
             await self._engine.dispose()
+
+    def _new_relay(self) -> OutboxRelay:
+        """The relay owns its producer (it recreates it when it wedges); the consumers keep theirs."""
+        s = self.settings
+        return OutboxRelay(
+            service=self.service, sessions=self.sessions, engine=self.engine,
+            producer_factory=lambda: new_producer(s.kafka_bootstrap_servers, f"{self.service}-outbox"),
+            topics=[cls.TOPIC for cls in self.publishes], topic_prefix=s.kafka_topic_prefix,
+            poll_interval=s.outbox_poll_interval, send_timeout=s.outbox_send_timeout,
+            max_attempts=s.outbox_max_attempts, lease_seconds=s.outbox_lease_seconds,
+            stuck_after=s.outbox_stuck_after,
+        )
+
+    def _relay_readiness(self, checks: dict[str, str]) -> None:
+        """The relay's part of /readyz: not ready while the leader is stuck (a wedged producer, a
+        broker that takes rows but never acknowledges) or its loop stopped turning."""
+        checks["outbox_relay"] = self._relay.readiness() if self._relay is not None else "not started"
 
     def _spawn(self, coro: Awaitable[None]) -> None:
         self._tasks.append(asyncio.ensure_future(coro))
@@ -166,4 +188,5 @@ class ServiceRuntime:
             checks["broker"] = "ok"
         except Exception as exc:
             checks["broker"] = f"unreachable: {type(exc).__name__}"
+        self._relay_readiness(checks)
         return checks

@@ -15,6 +15,9 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from clinic_shared.auth import DEFAULT_AUDIENCE, DEFAULT_ISSUER
 
+# The retention of the event topics (Kafka's default, 7 days, which the platform keeps); DLQs keep forever.
+TOPIC_RETENTION_SECONDS = 7 * 86400
+
 PLACEHOLDER_SECRETS = {"", "changethis", "change-me", "development-only-secret-change-me-in-production", "secret"}
 DEVELOPMENT_ENVIRONMENTS = frozenset({"development", "test"})
 MIN_SECRET_BYTES = 32  # RFC 7518 section 3.2: an HS256 key at least as long as the hash
@@ -37,10 +40,30 @@ class ServiceSettings(BaseSettings):
     log_level: str = Field("INFO", validation_alias="LOG_LEVEL")
     # Outbox relay: how often it looks for rows not yet confirmed (the happy path does not wait for it).
     outbox_poll_interval: float = Field(1.0, validation_alias="OUTBOX_POLL_INTERVAL")
+    # Outbox relay: how long one send may wait for the broker's ack before the row counts as unsent
+    # (and the producer is recreated), how many failures a row may cause before it is parked, and
+    # how long a claim (lease) lasts; 0 means 2 x the send timeout + 5 s.
+    outbox_send_timeout: float = Field(15.0, gt=0, validation_alias="OUTBOX_SEND_TIMEOUT")
+    outbox_max_attempts: int = Field(5, ge=1, validation_alias="OUTBOX_MAX_ATTEMPTS")
+    outbox_lease_seconds: float = Field(0.0, ge=0, validation_alias="OUTBOX_LEASE_SECONDS")
+    # After how long without a successful send (rows waiting) the relay counts as stuck and /readyz
+    # turns red; 0 means max(3 x the send timeout, 30 s).
+    outbox_stuck_after: float = Field(0.0, ge=0, validation_alias="OUTBOX_STUCK_AFTER")
+    # Retention (seconds): published outbox rows, and inbox rows. The inbox must outlive the topics'
+    # retention, or a redelivery of an old event would apply twice (docs/architecture.md#retention).
+    outbox_retention: float = Field(7 * 86400, gt=0, validation_alias="OUTBOX_RETENTION")
+    inbox_retention: float = Field(30 * 86400, gt=0, validation_alias="INBOX_RETENTION")
+    retention_interval: float = Field(3600, gt=0, validation_alias="RETENTION_INTERVAL")
     # Consumer policy: attempts before a message goes to the DLQ, and the first backoff.
     consumer_max_attempts: int = Field(4, validation_alias="CONSUMER_MAX_ATTEMPTS")
     consumer_backoff_seconds: float = Field(0.2, validation_alias="CONSUMER_BACKOFF_SECONDS")
     run_consumers: bool = Field(True, validation_alias="RUN_CONSUMERS")
+
+    @model_validator(mode="after")
+    def _inbox_outlives_the_topics(self) -> ServiceSettings:
+        if self.inbox_retention <= TOPIC_RETENTION_SECONDS:
+            raise ValueError(f"INBOX_RETENTION must be longer than the topics' retention ({TOPIC_RETENTION_SECONDS} s)")
+        return self
 
     @model_validator(mode="after")
     def _no_placeholder_secret_outside_development(self) -> ServiceSettings:

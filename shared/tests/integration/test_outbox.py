@@ -101,7 +101,9 @@ async def test_relay_resends_rows_left_unconfirmed_when_the_broker_was_unreachab
     runtime, _ = build(notes_settings, consume=False)
     await runtime.start()
     try:
-        real_send = runtime.producer.send
+        producer = runtime.relay.producer  # the relay owns its producer
+        assert producer is not None
+        real_send = producer.send
         failures = 0
 
         async def flaky_send(*args, **kwargs):  # the first two attempts never reach the broker
@@ -111,7 +113,7 @@ async def test_relay_resends_rows_left_unconfirmed_when_the_broker_was_unreachab
                 raise ConnectionError("broker unreachable")
             return await real_send(*args, **kwargs)
 
-        runtime.producer.send = flaky_send  # type: ignore[method-assign]
+        producer.send = flaky_send  # type: ignore[method-assign]
         async with runtime.transaction() as tx:
             await tx.publish(NoteWritten(note_id="late", key="k", text="x"))
         topic = notes_settings.kafka_topic_prefix + NoteWritten.TOPIC

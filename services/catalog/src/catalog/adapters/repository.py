@@ -74,11 +74,22 @@ class ProductRepository:
         await self.session.execute(insert(products).values(**self._row(p), created_at=p.created_at))
         await self._write_children(p)
 
-    async def save(self, p: Product) -> None:
-        await self.session.execute(update(products).where(products.c.id == p.id).values(**self._row(p)))
+    async def save(self, p: Product, *, expected_version: int) -> bool:
+        """Write `p` only if the stored row still has `expected_version` (optimistic concurrency).
+
+        The check is in the UPDATE's WHERE clause, so two writers that read the same version cannot
+        both win: on PostgreSQL the second UPDATE waits for the first to commit, re-reads the row, and
+        matches nothing. Returns False (and writes nothing) when the version moved on."""
+        result = await self.session.execute(
+            update(products).where(products.c.id == p.id, products.c.version == expected_version)
+            .values(**self._row(p))
+        )
+        if getattr(result, "rowcount", 0) != 1:
+            return False
         await self.session.execute(delete(product_conditions).where(product_conditions.c.product_id == p.id))
         await self.session.execute(delete(skus).where(skus.c.product_id == p.id))
         await self._write_children(p)
+        return True
 
     @staticmethod
     def _row(p: Product) -> dict[str, object]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Header, Path, Query, Response
 
 from catalog.adapters.repository import ProductFilter
 from catalog.domain.product import Product
@@ -21,10 +21,36 @@ router = APIRouter(prefix="/products", tags=["products"])
 SlugPath = Annotated[str, Path(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", max_length=120)]
 IdPath = Annotated[str, Path(pattern=r"^[0-9a-f-]{36}$")]
 EDITOR_ERRORS = problem_responses(401, 403, 404, 409, 422)
+CHANGE_ERRORS = problem_responses(400, 401, 403, 404, 409, 422)
 
 
-def _out(p: Product) -> ProductOut:
+def _out(p: Product, response: Response | None = None) -> ProductOut:
+    if response is not None:
+        response.headers["ETag"] = etag(p.version)
     return ProductOut.model_validate(asdict(p))
+
+
+def etag(version: int) -> str:
+    """A product's entity tag is its version: `If-Match` with it makes a change conditional."""
+    return f'"{version}"'
+
+
+def if_match_version(value: str | None) -> int | None:
+    """The version an `If-Match` header names; None when absent or `*` (then the change is not
+    conditional, but the write still checks the version it read: no lost update either way)."""
+    if value is None or value.strip() == "*":
+        return None
+    tag = value.strip()
+    if tag.startswith("W/"):
+        tag = tag[2:]
+    tag = tag.strip('"')
+    if not tag.isdigit() or len(tag) > 12:
+        raise Problem(400, "Bad Request", 'If-Match must be the ETag of a product, e.g. "3".')
+    return int(tag)
+
+
+IfMatch = Annotated[str | None, Header(alias="If-Match", max_length=40,
+                                         description='The ETag of the product version you edit, e.g. "3"')]
 
 
 @router.get("", response_model=ProductList, responses=problem_responses(422))
@@ -44,26 +70,33 @@ async def list_products(
 
 
 @router.get("/{slug}", response_model=ProductOut, responses=problem_responses(404, 422))
-async def get_product(runtime: RuntimeDep, slug: SlugPath) -> ProductOut:
-    return _out(await svc.product_by_slug(runtime, slug))
+async def get_product(runtime: RuntimeDep, slug: SlugPath, response: Response) -> ProductOut:
+    return _out(await svc.product_by_slug(runtime, slug), response)
 
 
 @router.post("", status_code=201, response_model=ProductOut, responses=EDITOR_ERRORS)
-async def create_product(runtime: RuntimeDep, body: ProductIn, _: Editor) -> ProductOut:
+async def create_product(runtime: RuntimeDep, body: ProductIn, _: Editor, response: Response) -> ProductOut:
     data = body.model_dump()
-    return _out(await svc.create_product(runtime, data))
+    return _out(await svc.create_product(runtime, data), response)
 
 
-@router.patch("/{product_id}", response_model=ProductOut, responses=EDITOR_ERRORS)
-async def update_product(runtime: RuntimeDep, product_id: IdPath, body: ProductPatch, _: Editor) -> ProductOut:
+@router.patch("/{product_id}", response_model=ProductOut, responses=CHANGE_ERRORS)
+async def update_product(
+    runtime: RuntimeDep, product_id: IdPath, body: ProductPatch, _: Editor, response: Response,
+    if_match: IfMatch = None,
+) -> ProductOut:
+    """Change a product; `If-Match: "<version>"` (the ETag) makes it fail with 409 if someone changed it first."""
+    expected = if_match_version(if_match)
     changes = body.model_dump(exclude_unset=True)
     nulls = [k for k, v in changes.items() if v is None and k != "route"]
     if nulls:
         raise Problem(422, "Invalid request", f"These fields cannot be null: {', '.join(nulls)}.")
-    return _out(await svc.update_product(runtime, product_id, changes))
+    return _out(await svc.update_product(runtime, product_id, changes, expected), response)
 
 
-@router.post("/{product_id}/archive", response_model=ProductOut, responses=EDITOR_ERRORS)
-async def archive_product(runtime: RuntimeDep, product_id: IdPath, _: Editor) -> ProductOut:
-    """Take a product off sale everywhere (its event reaches pricing, cart and content)."""
-    return _out(await svc.archive_product(runtime, product_id))
+@router.post("/{product_id}/archive", response_model=ProductOut, responses=CHANGE_ERRORS)
+async def archive_product(
+    runtime: RuntimeDep, product_id: IdPath, _: Editor, response: Response, if_match: IfMatch = None,
+) -> ProductOut:
+    """Take a product off sale everywhere (its event reaches pricing, cart and content); If-Match is honoured."""
+    return _out(await svc.archive_product(runtime, product_id, if_match_version(if_match)), response)
