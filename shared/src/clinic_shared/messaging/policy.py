@@ -225,13 +225,14 @@ class ConsumerPolicy:
         """Process one record under the policy; returns the outcome (for metrics and tests).
         Raises Outage when the record must be read again once the database answers."""
         topic = record.topic
+        # Before decoding: an unreadable replayed letter meant for another group is not ours to judge.
+        target = next((v for k, v in record.headers or [] if k == REPLAY_GROUP_HEADER), None)
+        if target is not None and target != self.name.encode():
+            return self._count(topic, "replay_for_other_group")
         try:
             envelope = decode(record.headers, record.key, record.value)
         except EnvelopeError as exc:
             return await self._dead_letter(record, exc)
-        target = envelope.extra_headers.get(REPLAY_GROUP_HEADER)
-        if target is not None and target != self.name:
-            return self._count(topic, "replay_for_other_group")
         found = self._handlers.get(envelope.type)
         if found is None:
             if envelope.type in self.subscription.ignored:
