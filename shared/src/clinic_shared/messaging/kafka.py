@@ -16,7 +16,7 @@ from typing import Any
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
-from aiokafka.errors import TopicAlreadyExistsError
+from aiokafka.errors import TopicAlreadyExistsError, for_code
 from faststream.kafka import KafkaBroker
 
 from clinic_shared.events.topics import dlq_of
@@ -103,13 +103,19 @@ async def ensure_topics(
         wanted = [t for t in dict.fromkeys(topics) if t not in existing]
         if wanted:
             try:
-                await admin.create_topics([
+                response = await admin.create_topics([
                     NewTopic(name=t, num_partitions=partitions, replication_factor=replication_factor,
                              topic_configs=topic_config(t, min_insync_replicas))
                     for t in wanted
                 ])
             except TopicAlreadyExistsError:
-                pass
+                return
+            # The broker answers per topic; an error there (a replication factor above the number of
+            # brokers, a bad config) must not pass silently.
+            for topic_error in response.topic_errors:
+                name, code = topic_error[0], topic_error[1]
+                if code not in (0, TopicAlreadyExistsError.errno):
+                    raise for_code(code)(f"creating topic {name}: {topic_error[2] if len(topic_error) > 2 else ''}")
     finally:
         await admin.close()
 
