@@ -89,10 +89,15 @@ async def test_a_restarted_replica_with_a_stable_instance_id_takes_its_partition
     await runtime.stop()
     await _kill_when_assigned(_member_then_wait(settings, "notes-replica-1"))
     runtime, _ = build(settings)
-    await runtime.start()
-    try:
+
+    async def restart_and_apply() -> None:
+        await runtime.start()
         await _produce(settings, [_note("static")])
-        # Half the dead member's session: a dynamic member could not have its partitions by then.
-        await eventually(lambda: effect_count(runtime, "static"), timeout=SESSION_MS / 2000)
+        await eventually(lambda: effect_count(runtime, "static"), timeout=SESSION_MS / 1000)
+
+    try:
+        # From the restart, half the dead member's session: a new dynamic member could not have
+        # the partitions by then (its join waits for the dead member's session to end).
+        await asyncio.wait_for(restart_and_apply(), SESSION_MS / 2000)
     finally:
         await runtime.stop()
