@@ -10,6 +10,7 @@ membership when the replica has a stable id.
 
 from __future__ import annotations
 
+import logging
 import os
 import socket
 from typing import Any
@@ -60,6 +61,8 @@ def new_broker(settings: ServiceSettings, client_id: str) -> KafkaBroker:
         request_timeout_ms=30000,
         graceful_timeout=10.0,
         apply_types=False,
+        # FastStream logs "Received"/"Processed" per batch at this level: below our INFO.
+        log_level=logging.DEBUG,
     )
 
 

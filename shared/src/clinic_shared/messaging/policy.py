@@ -121,17 +121,17 @@ class ConsumerPolicy:
         async def consume(message: KafkaMessage) -> None:
             # The broker runs without FastDepends (apply_types=False): the decoder's result, the
             # message itself, is the only argument.
-            assert subscriber.consumer is not None
-            await self.process_batch(message.raw_message, subscriber.consumer)
+            # No consumer under TestKafkaBroker (in-memory, for fast handler tests): nothing to commit.
+            await self.process_batch(message.raw_message, subscriber.consumer or _InMemory())
 
         consume.__name__ = consume.__qualname__ = f"consume_{self.name.replace('.', '_').replace('-', '_')}"
         subscriber(consume)
         self._subscriber = subscriber
 
     # -- a batch ----------------------------------------------------------------------------------
-    async def process_batch(self, records: tuple[ConsumerRecord, ...] | ConsumerRecord,
-                            consumer: AIOKafkaConsumer) -> None:
-        batch = records if isinstance(records, tuple) else (records,)
+    async def process_batch(self, records: tuple[ConsumerRecord, ...] | list[ConsumerRecord] | ConsumerRecord,
+                            consumer: Any) -> None:
+        batch = tuple(records) if isinstance(records, tuple | list) else (records,)
         self.busy_since = time.monotonic()
         first: dict[TopicPartition, int] = {}
         done: dict[TopicPartition, int] = {}
@@ -164,7 +164,7 @@ class ConsumerPolicy:
         self.last_batch_at = time.monotonic()
         CONSUMER_LAST_BATCH.labels(self.service, self.name).set(time.time())
         for tp, offset in done.items():
-            highwater = consumer.highwater(tp) if consumer is not FAKE_CONSUMER else None
+            highwater = consumer.highwater(tp)
             if highwater is not None:
                 CONSUMER_LAG.labels(self.service, tp.topic, str(tp.partition)).set(max(highwater - offset, 0))
 
@@ -339,6 +339,22 @@ class ConsumerPolicy:
     def heartbeat_age(self) -> float:
         """Seconds inside the current batch (or outage wait); 0 when idle between polls."""
         return 0.0 if self.busy_since is None else time.monotonic() - self.busy_since
+
+
+class _InMemory:
+    """The consumer side under TestKafkaBroker: records come from memory, offsets go nowhere."""
+
+    async def commit(self, _offsets: Any = None) -> None:
+        return None
+
+    def seek(self, _tp: TopicPartition, _offset: int) -> None:
+        return None
+
+    def pause(self, *_tps: TopicPartition) -> None:
+        return None
+
+    def highwater(self, _tp: TopicPartition) -> int | None:
+        return None
 
 
 class _Parked(Exception):
