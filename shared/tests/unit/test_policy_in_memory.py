@@ -78,3 +78,26 @@ def test_a_handler_is_registered_for_every_class_of_its_annotation() -> None:
 
     assert set(sub.handlers) == {PriceChanged, DiscountGranted}
     assert sub.topics == sorted({PriceChanged.TOPIC, DiscountGranted.TOPIC})
+
+
+def test_a_loop_inside_one_batch_too_long_is_reported_stuck_and_an_outage_wait_is_not() -> None:
+    import time
+
+    from prometheus_client import REGISTRY
+
+    policy = ConsumerPolicy(service="t", subscription=Subscription("health", ignore=[PriceChanged]), sessions=None,  # type: ignore[arg-type]
+                            producer=None)
+    policy.register(new_broker(ServiceSettings(environment="test"), "t"), ServiceSettings(environment="test"))
+    assert policy.health(60) == "starting"
+    policy.started = True
+    assert policy.health(60) == "ok"
+    policy.busy_since = time.monotonic() - 90
+    assert policy.health(60).startswith("stuck for 9")
+    assert REGISTRY.get_sample_value("clinic_consumer_stuck", {"service": "t", "consumer": "t.health"}) == 0.0
+    policy._stuck_after = 60
+    assert REGISTRY.get_sample_value("clinic_consumer_stuck", {"service": "t", "consumer": "t.health"}) == 1.0
+    assert REGISTRY.get_sample_value("clinic_consumer_heartbeat_age_seconds",
+                                     {"service": "t", "consumer": "t.health"}) >= 90  # type: ignore[operator]
+    policy.waiting_for = "database"
+    assert policy.health(60) == "waiting for the database"
+    assert REGISTRY.get_sample_value("clinic_consumer_stuck", {"service": "t", "consumer": "t.health"}) == 0.0

@@ -108,6 +108,7 @@ class ConsumerPolicy:
         self.busy_since: float | None = None
         self.waiting_for: str | None = None
         self.paused: set[TopicPartition] = set()
+        self._stuck_after = 120.0
 
     # -- registration ---------------------------------------------------------------------------
     def register(self, broker: KafkaBroker, settings: ServiceSettings) -> None:
@@ -127,6 +128,10 @@ class ConsumerPolicy:
         consume.__name__ = consume.__qualname__ = f"consume_{self.name.replace('.', '_').replace('-', '_')}"
         subscriber(consume)
         self._subscriber = subscriber
+        # Read at every scrape of /metrics, not only when /readyz is asked.
+        self._stuck_after = settings.consumer_stuck_seconds
+        CONSUMER_HEARTBEAT_AGE.labels(self.service, self.name).set_function(self.heartbeat_age)
+        CONSUMER_STUCK.labels(self.service, self.name).set_function(lambda: float(self.is_stuck()))
 
     # -- a batch ----------------------------------------------------------------------------------
     async def process_batch(self, records: tuple[ConsumerRecord, ...] | list[ConsumerRecord] | ConsumerRecord,
@@ -322,16 +327,18 @@ class ConsumerPolicy:
         return self._count(record.topic, "dead_lettered")
 
     # -- health -----------------------------------------------------------------------------------
+    def is_stuck(self, stuck_after: float | None = None) -> bool:
+        """Inside one batch for longer than `stuck_after` seconds, and not waiting out an outage."""
+        limit = self._stuck_after if stuck_after is None else stuck_after
+        return self.waiting_for is None and self.heartbeat_age() > limit
+
     def health(self, stuck_after: float) -> str:
-        CONSUMER_HEARTBEAT_AGE.labels(self.service, self.name).set(self.heartbeat_age())
         if not self.started:
             return "starting"
         if self.waiting_for:
             return f"waiting for the {self.waiting_for}"
-        if self.busy_since is not None and time.monotonic() - self.busy_since > stuck_after:
-            CONSUMER_STUCK.labels(self.service, self.name).set(1)
-            return f"stuck for {time.monotonic() - self.busy_since:.0f}s"
-        CONSUMER_STUCK.labels(self.service, self.name).set(0)
+        if self.is_stuck(stuck_after):
+            return f"stuck for {self.heartbeat_age():.0f}s"
         if self.paused:
             return "paused: " + ", ".join(f"{tp.topic}[{tp.partition}]" for tp in sorted(self.paused))
         return "ok"
