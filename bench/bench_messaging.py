@@ -2,13 +2,17 @@
 
     make bench        (or: uv run python bench/bench_messaging.py --events 3000)
 
-Four measurements, each over N events of ~300 bytes:
+Five measurements, each over N events of ~300 bytes:
   raw_produce      aiokafka producer (acks=all, idempotent), send + wait for every ack
   outbox_publish   one business transaction per event on PostgreSQL (outbox row), relay to Kafka:
                    from the first commit to the last broker ack
   raw_consume      aiokafka consumer reading the N events, no database
-  policy_consume   our consumer policy: inbox + effect in one PostgreSQL transaction per event,
-                   offsets committed after the effect
+  policy_consume_baseline
+                   BASELINE: the consumer policy as it was before the move to FastStream (a copy in
+                   bench/baseline_consumer.py, hand-written aiokafka loop): inbox + effect in one
+                   PostgreSQL transaction per event, offsets committed per partition batch
+  policy_consume   the consumer policy now (clinic_shared.messaging.policy): a FastStream batch
+                   subscriber, same transaction per event, the batch's offsets committed once
 Prints a table and writes JSON under var/bench/. The ratios matter more than the absolute numbers:
 these machines are shared and noisy.
 """
@@ -33,13 +37,17 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 
 from clinic_shared import db
 from clinic_shared.events.base import Event
-from clinic_shared.messaging.consumer import EventConsumer, MessageContext, Subscription
-from clinic_shared.messaging.kafka import ensure_topics, new_producer
+from clinic_shared.messaging.kafka import ensure_topics, new_broker, new_producer
+from clinic_shared.messaging.policy import ConsumerPolicy, start_in_background
+from clinic_shared.messaging.subscription import MessageContext, Subscription
 from clinic_shared.outbox.relay import OutboxRelay
 from clinic_shared.outbox.writer import add_event
+from clinic_shared.settings import ServiceSettings
 
 metadata = db.new_metadata()
 effects = Table("bench_effects", metadata, Column("id", String(64), primary_key=True), Column("n", Integer))
+baseline_effects = Table("bench_effects_baseline", metadata, Column("id", String(64), primary_key=True),
+                         Column("n", Integer))
 
 
 class BenchEvent(Event):
@@ -112,31 +120,63 @@ async def raw_consume(bootstrap: str, topic: str, n: int) -> float:
         await consumer.stop()
 
 
+async def _wait_for_effects(sessions: Any, table: Table, n: int) -> float:
+    started = time.perf_counter()
+    while True:
+        async with sessions() as s:
+            done = (await s.execute(select(table.c.id).offset(n - 1).limit(1))).first()
+        if done is not None:
+            return time.perf_counter() - started
+        await asyncio.sleep(0.02)
+
+
+async def policy_consume_baseline(bootstrap: str, prefix: str, url: str, n: int) -> float:
+    from baseline_consumer import EventConsumer  # bench/ is on sys.path when this file runs
+
+    engine = db.create_engine(url)
+    sessions = db.sessionmaker(engine)
+    producer = new_producer(bootstrap, "bench-policy-baseline")
+    await producer.start()
+
+    async def handle(ctx: Any, event: Event) -> None:
+        assert isinstance(event, BenchEvent)
+        await ctx.session.execute(pg_insert(baseline_effects).values(id=event.id, n=1).on_conflict_do_nothing())
+
+    consumer = EventConsumer(service="bench", subscription=Subscription("effects-baseline", {BenchEvent: handle}),
+                             bootstrap_servers=bootstrap, sessions=sessions, producer=producer, topic_prefix=prefix)
+    await consumer.start()
+    task = asyncio.create_task(consumer.run())
+    try:
+        return await _wait_for_effects(sessions, baseline_effects, n)
+    finally:
+        task.cancel()
+        await consumer.stop()
+        await producer.stop()
+        await engine.dispose()
+
+
 async def policy_consume(bootstrap: str, prefix: str, url: str, n: int) -> float:
     engine = db.create_engine(url)
     sessions = db.sessionmaker(engine)
     producer = new_producer(bootstrap, "bench-policy")
     await producer.start()
+    subscription = Subscription("effects")
 
-    async def handle(ctx: MessageContext, event: Event) -> None:
-        assert isinstance(event, BenchEvent)
+    @subscription.handler
+    async def handle(ctx: MessageContext, event: BenchEvent) -> None:
         await ctx.session.execute(pg_insert(effects).values(id=event.id, n=1).on_conflict_do_nothing())
 
-    consumer = EventConsumer(service="bench", subscription=Subscription("effects", {BenchEvent: handle}),
-                             bootstrap_servers=bootstrap, sessions=sessions, producer=producer, topic_prefix=prefix)
-    await consumer.start()
-    task = asyncio.create_task(consumer.run())
+    settings = ServiceSettings(kafka_bootstrap_servers=bootstrap, kafka_topic_prefix=prefix, environment="test")
+    broker = new_broker(settings, "bench")
+    policy = ConsumerPolicy(service="bench", subscription=subscription, sessions=sessions, producer=producer,
+                            topic_prefix=prefix)
+    policy.register(broker, settings)
+    # Timed like the baseline: from the joined consumer's start to the last effect.
+    await start_in_background(broker, [policy])
     try:
-        started = time.perf_counter()
-        while True:
-            async with sessions() as s:
-                done = (await s.execute(select(effects.c.id).offset(n - 1).limit(1))).first()
-            if done is not None:
-                return time.perf_counter() - started
-            await asyncio.sleep(0.02)
+        return await _wait_for_effects(sessions, effects, n)
     finally:
-        task.cancel()
-        await consumer.stop()
+        await broker.stop()
         await producer.stop()
         await engine.dispose()
 
@@ -162,6 +202,7 @@ async def main(n: int, out_dir: Path) -> dict[str, Any]:
             "raw_produce": await raw_produce(bootstrap, raw_topic, events),
             "outbox_publish": await outbox_publish(bootstrap, prefix, url, events),
             "raw_consume": await raw_consume(bootstrap, raw_topic, n),
+            "policy_consume_baseline": await policy_consume_baseline(bootstrap, prefix, url, n),
             "policy_consume": await policy_consume(bootstrap, prefix, url, n),
         }
     finally:
@@ -173,14 +214,16 @@ async def main(n: int, out_dir: Path) -> dict[str, Any]:
         "when": datetime.now(UTC).isoformat(), "events": n, "machine": platform.node(), "cpus": os.cpu_count(),
         "results": rows,
         "ratios": {"outbox_publish_vs_raw_produce": round(results["outbox_publish"] / results["raw_produce"], 2),
-                   "policy_consume_vs_raw_consume": round(results["policy_consume"] / results["raw_consume"], 2)},
+                   "policy_consume_vs_raw_consume": round(results["policy_consume"] / results["raw_consume"], 2),
+                   "policy_consume_vs_baseline": round(
+                       results["policy_consume"] / results["policy_consume_baseline"], 2)},
     }
     out_dir.mkdir(parents=True, exist_ok=True)
     path = out_dir / f"messaging-{datetime.now(UTC):%Y%m%dT%H%M%S}.json"
     path.write_text(json.dumps(report, indent=2))
-    print(f"{'benchmark':<18}{'seconds':>10}{'events/s':>12}")
+    print(f"{'benchmark':<26}{'seconds':>10}{'events/s':>12}")
     for k, v in rows.items():
-        print(f"{k:<18}{v['seconds']:>10}{v['events_per_second']:>12}")
+        print(f"{k:<26}{v['seconds']:>10}{v['events_per_second']:>12}")
     for k, v in report["ratios"].items():
         print(f"{k}: {v}x")
     print(f"written: {path}")

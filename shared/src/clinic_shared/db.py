@@ -74,10 +74,14 @@ STATE_PENDING, STATE_PUBLISHED, STATE_PARKED = "pending", "published", "parked"
 
 
 def new_metadata() -> MetaData:
-    """A service's metadata, holding copies of the outbox and inbox tables every service has."""
+    """A service's metadata, holding copies of the messaging tables every service has (outbox, inbox,
+    parked dead letters)."""
     metadata = MetaData(naming_convention=NAMING)
     OUTBOX.to_metadata(metadata)
     INBOX.to_metadata(metadata)
+    from clinic_shared.messaging.parking import DEAD_LETTER_PARKED  # the consumer policy's table
+
+    DEAD_LETTER_PARKED.to_metadata(metadata)
     return metadata
 
 

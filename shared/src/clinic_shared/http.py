@@ -18,6 +18,7 @@ from clinic_shared.asyncapi import asyncapi_document
 from clinic_shared.errors import install_error_handlers
 from clinic_shared.logs import request_id_var
 from clinic_shared.metrics import HTTP_LATENCY, HTTP_REQUESTS
+from clinic_shared.ops_dlq import dead_letter_router
 from clinic_shared.runtime import ServiceRuntime
 
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
@@ -52,6 +53,7 @@ def create_service_app(
     install_error_handlers(app)
     _install_request_middleware(app, runtime.service)
     app.include_router(_ops_router(runtime))
+    app.include_router(dead_letter_router(runtime))
     for router in routers:
         app.include_router(router)
     FastAPIInstrumentor.instrument_app(app, excluded_urls="healthz,readyz,metrics")

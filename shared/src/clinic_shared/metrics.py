@@ -39,3 +39,18 @@ CONSUMER_MESSAGES = Counter(
 CONSUMER_LAG = Gauge("clinic_consumer_lag", "Messages behind the partition end", ["service", "topic", "partition"])
 CONSUMER_RETRIES = Counter("clinic_consumer_retries_total", "Handler attempts that failed", ["service", "topic"])
 DLQ_MESSAGES = Counter("clinic_dlq_messages_total", "Messages sent to a dead-letter topic", ["service", "topic"])
+CONSUMER_LAST_BATCH = Gauge(
+    "clinic_consumer_last_batch_timestamp_seconds", "When a consumer loop last finished a batch",
+    ["service", "consumer"],
+)
+CONSUMER_HEARTBEAT_AGE = Gauge(
+    "clinic_consumer_heartbeat_age_seconds",
+    "Seconds a consumer loop has been inside one batch or waiting out an outage (0 when idle)",
+    ["service", "consumer"],
+)
+CONSUMER_STUCK = Gauge(
+    "clinic_consumer_stuck", "1 when a consumer loop is stuck inside one batch", ["service", "consumer"]
+)
+DLQ_PARKED = Counter(
+    "clinic_dlq_parked_total", "Dead letters the broker refused for good, parked in the database", ["service", "topic"]
+)

@@ -85,3 +85,19 @@ def downgrade_messaging_0002() -> None:
         batch.drop_column("lease_until")
         batch.drop_column("lease_owner")
         batch.drop_column("state")
+
+
+def create_dead_letter_parking_table() -> None:
+    """Call from a service's `0002_dlq_parking` migration: dead letters the broker refused for good."""
+    op.create_table(
+        "dead_letter_parked",
+        sa.Column("consumer", sa.String(200), primary_key=True),
+        sa.Column("topic", sa.String(249), primary_key=True),
+        sa.Column("partition", sa.Integer, primary_key=True),
+        sa.Column("offset", sa.BigInteger().with_variant(sa.Integer, "sqlite"), primary_key=True),
+        sa.Column("key", sa.LargeBinary, nullable=True),
+        sa.Column("value", sa.LargeBinary, nullable=True),
+        sa.Column("headers", sa.Text, nullable=False),
+        sa.Column("error", sa.Text, nullable=False),
+        sa.Column("parked_at", sa.DateTime(timezone=True), nullable=False),
+    )

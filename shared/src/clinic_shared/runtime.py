@@ -14,6 +14,7 @@ from contextlib import asynccontextmanager, suppress
 from dataclasses import dataclass
 
 from aiokafka import AIOKafkaProducer
+from faststream.kafka import KafkaBroker
 from opentelemetry.instrumentation.sqlalchemy import SQLAlchemyInstrumentor
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
@@ -22,8 +23,9 @@ from tenacity import AsyncRetrying, retry_if_exception_type, stop_after_delay, w
 from clinic_shared import db
 from clinic_shared.events.base import Event
 from clinic_shared.logs import configure_logging
-from clinic_shared.messaging.consumer import EventConsumer, Subscription, run_forever
-from clinic_shared.messaging.kafka import ensure_topics, new_producer, with_dlqs
+from clinic_shared.messaging.kafka import ensure_topics, new_broker, new_producer, with_dlqs
+from clinic_shared.messaging.policy import ConsumerPolicy, consumer_checks, start_in_background
+from clinic_shared.messaging.subscription import Subscription
 from clinic_shared.outbox.relay import OutboxRelay
 from clinic_shared.outbox.retention import run_pruner
 from clinic_shared.outbox.writer import add_event
@@ -58,7 +60,8 @@ class ServiceRuntime:
         self.subscriptions = list(subscriptions)
         self._background = list(background)
         self._tasks: list[asyncio.Task[None]] = []
-        self.consumers: list[EventConsumer] = []
+        self.consumers: list[ConsumerPolicy] = []
+        self._broker: KafkaBroker | None = None
         self._engine: AsyncEngine | None = None
         self._sessions: async_sessionmaker[AsyncSession] | None = None
         self._producer: AIOKafkaProducer | None = None
@@ -102,7 +105,9 @@ class ServiceRuntime:
         async for attempt in AsyncRetrying(stop=stop_after_delay(60), wait=wait_exponential(0.5, max=5),
                                            retry=retry_if_exception_type(Exception), reraise=True):
             with attempt:
-                await ensure_topics(s.kafka_bootstrap_servers, self.topics(), s.kafka_topic_partitions)
+                await ensure_topics(s.kafka_bootstrap_servers, self.topics(), s.kafka_topic_partitions,
+                                    replication_factor=s.kafka_replication_factor,
+                                    min_insync_replicas=s.kafka_min_insync_replicas)
         self._producer = new_producer(s.kafka_bootstrap_servers, self.service)
         await self._producer.start()
         self._relay = self._new_relay()
@@ -111,17 +116,8 @@ class ServiceRuntime:
         self._spawn(self._relay.run_observer())
         self._spawn(run_pruner(self._sessions, service=self.service, outbox_retention=s.outbox_retention,
                                inbox_retention=s.inbox_retention, interval=s.retention_interval))
-        if s.run_consumers:
-            for sub in self.subscriptions:
-                consumer = EventConsumer(
-                    service=self.service, subscription=sub, bootstrap_servers=s.kafka_bootstrap_servers,
-                    sessions=self._sessions, producer=self._producer, topic_prefix=s.kafka_topic_prefix,
-                    max_attempts=s.consumer_max_attempts, backoff_seconds=s.consumer_backoff_seconds,
-                    on_commit=self._relay.notify,
-                )
-                await consumer.start()
-                self.consumers.append(consumer)
-                self._spawn(run_forever(consumer))
+        if s.run_consumers and self.subscriptions:
+            self._start_consumers()
         for job in self._background:
             self._spawn(job(self))
         log.info("service started", extra={"topics": self.topics()})
@@ -135,9 +131,10 @@ class ServiceRuntime:
             for task in stuck:
                 log.error("a background task did not stop within 10 s", extra={"task": task.get_name()})
         self._tasks.clear()
-        for consumer in self.consumers:
+        if self._broker is not None:
             with suppress(Exception):
-                await consumer.stop()
+                await self._broker.stop()
+            self._broker = None
         self.consumers.clear()
         if self._relay is not None:
             with suppress(Exception):
@@ -165,6 +162,21 @@ class ServiceRuntime:
         broker that takes rows but never acknowledges) or its loop stopped turning."""
         checks["outbox_relay"] = self._relay.readiness() if self._relay is not None else "not started"
 
+    def _start_consumers(self) -> None:
+        """Every subscription through the one consumer policy, on one FastStream broker. The broker
+        starts in the background: HTTP is served while the consumer groups are joined."""
+        s = self.settings
+        self._broker = new_broker(s, self.service)
+        for sub in self.subscriptions:
+            policy = ConsumerPolicy(
+                service=self.service, subscription=sub, sessions=self.sessions, producer=self.producer,
+                topic_prefix=s.kafka_topic_prefix, max_attempts=s.consumer_max_attempts,
+                backoff_seconds=s.consumer_backoff_seconds, on_commit=self.relay.notify,
+            )
+            policy.register(self._broker, s)
+            self.consumers.append(policy)
+        self._spawn(start_in_background(self._broker, self.consumers))
+
     def _spawn(self, coro: Awaitable[None]) -> None:
         self._tasks.append(asyncio.ensure_future(coro))
 
@@ -189,4 +201,5 @@ class ServiceRuntime:
         except Exception as exc:
             checks["broker"] = f"unreachable: {type(exc).__name__}"
         self._relay_readiness(checks)
+        checks.update(consumer_checks(self.consumers, self.settings.consumer_stuck_seconds))
         return checks

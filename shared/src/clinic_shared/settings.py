@@ -58,6 +58,17 @@ class ServiceSettings(BaseSettings):
     consumer_max_attempts: int = Field(4, validation_alias="CONSUMER_MAX_ATTEMPTS")
     consumer_backoff_seconds: float = Field(0.2, validation_alias="CONSUMER_BACKOFF_SECONDS")
     run_consumers: bool = Field(True, validation_alias="RUN_CONSUMERS")
+    # Topics: 1 and 1 on a single local broker; production runs 3 and 2 (acks=all then means two
+    # copies before an ack, and one broker can be lost without refusing writes).
+    kafka_replication_factor: int = Field(1, validation_alias="KAFKA_REPLICATION_FACTOR")
+    kafka_min_insync_replicas: int = Field(1, validation_alias="KAFKA_MIN_INSYNC_REPLICAS")
+    # Static group membership: a stable id per replica lets a restarted replica take its partitions
+    # back at once instead of waiting out the session timeout. Empty: derived (see messaging.kafka).
+    service_instance_id: str = Field("", validation_alias="SERVICE_INSTANCE_ID")
+    consumer_session_timeout_ms: int = Field(30000, validation_alias="CONSUMER_SESSION_TIMEOUT_MS")
+    consumer_max_poll_records: int = Field(200, validation_alias="CONSUMER_MAX_POLL_RECORDS")
+    # A consumer inside one batch for longer than this (not waiting out an outage) is reported stuck.
+    consumer_stuck_seconds: float = Field(120.0, validation_alias="CONSUMER_STUCK_SECONDS")
 
     @model_validator(mode="after")
     def _inbox_outlives_the_topics(self) -> ServiceSettings:

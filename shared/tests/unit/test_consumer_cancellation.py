@@ -9,7 +9,8 @@ from sqlalchemy.ext.asyncio import create_async_engine
 from clinic_shared.db import INBOX, sessionmaker
 from clinic_shared.events.envelope import Envelope
 from clinic_shared.events.pricing import PriceChanged
-from clinic_shared.messaging.consumer import EventConsumer, MessageContext, Subscription
+from clinic_shared.messaging.policy import ConsumerPolicy
+from clinic_shared.messaging.subscription import MessageContext, Subscription
 
 
 async def test_a_cancelled_handler_is_not_retried_so_stopping_never_hangs() -> None:
@@ -23,10 +24,8 @@ async def test_a_cancelled_handler_is_not_retried_so_stopping_never_hangs() -> N
         calls += 1
         await asyncio.sleep(30)
 
-    consumer = EventConsumer(service="t", subscription=Subscription("s", {PriceChanged: slow}),
-                             bootstrap_servers="127.0.0.1:1", sessions=sessionmaker(engine),
-                             producer=None,  # type: ignore[arg-type]
-                             max_attempts=5, backoff_seconds=0.01)
+    consumer = ConsumerPolicy(service="t", subscription=Subscription("s", {PriceChanged: slow}),
+                              sessions=sessionmaker(engine), producer=None, max_attempts=5, backoff_seconds=0.01)
     event = PriceChanged(sku="A", unit_price=1, currency="USD", version=1)
     envelope = Envelope(id="e1", type=event.TYPE, source="/t", time="", subject=None, key="A",
                         data=event.model_dump(mode="json"))

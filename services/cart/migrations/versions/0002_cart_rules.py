@@ -2,7 +2,7 @@
 orders record what was refunded; order lines how many units were discounted.
 
 Revision ID: 0002_cart_rules
-Revises: 0002_messaging
+Revises: 0002_dlq_parking
 Create Date: 2026-12-01
 """
 
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0002_cart_rules"
-down_revision = "0002_messaging"
+down_revision = "0002_dlq_parking"
 branch_labels = None
 depends_on = None
 

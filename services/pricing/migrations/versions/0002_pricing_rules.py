@@ -3,7 +3,7 @@ competitor's product on reports, refunds after purchase, the catalog variant, th
 match claim, and paid purchases.
 
 Revision ID: 0002_pricing_rules
-Revises: 0002_messaging
+Revises: 0002_dlq_parking
 Create Date: 2026-12-01
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0002_pricing_rules"
-down_revision = "0002_messaging"
+down_revision = "0002_dlq_parking"
 branch_labels = None
 depends_on = None
 

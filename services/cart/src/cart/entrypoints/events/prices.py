@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 from cart.service_layer import projections
-from clinic_shared.events.base import Event
 from clinic_shared.events.pricing import PriceChanged
 from clinic_shared.messaging.consumer import MessageContext, Subscription
 
+subscription = Subscription("prices")
 
-async def on_price_changed(ctx: MessageContext, event: Event) -> None:
-    assert isinstance(event, PriceChanged)
+
+@subscription.handler
+async def on_price_changed(ctx: MessageContext, event: PriceChanged) -> None:
     await projections.price_changed(ctx.session, event)
-
-
-subscription = Subscription("prices", {PriceChanged: on_price_changed})

@@ -3,23 +3,17 @@
 from __future__ import annotations
 
 from cart.service_layer import projections
-from clinic_shared.events.base import Event
 from clinic_shared.events.catalog import ProductArchived, ProductPublished, ProductUpdated
 from clinic_shared.messaging.consumer import MessageContext, Subscription
 
+subscription = Subscription("products")
 
-async def on_product_changed(ctx: MessageContext, event: Event) -> None:
-    assert isinstance(event, ProductPublished | ProductUpdated)
+
+@subscription.handler
+async def on_product_changed(ctx: MessageContext, event: ProductPublished | ProductUpdated) -> None:
     await projections.product_changed(ctx.session, event)
 
 
-async def on_product_archived(ctx: MessageContext, event: Event) -> None:
-    assert isinstance(event, ProductArchived)
+@subscription.handler
+async def on_product_archived(ctx: MessageContext, event: ProductArchived) -> None:
     await projections.product_archived(ctx.session, event)
-
-
-subscription = Subscription("products", {
-    ProductPublished: on_product_changed,
-    ProductUpdated: on_product_changed,
-    ProductArchived: on_product_archived,
-})

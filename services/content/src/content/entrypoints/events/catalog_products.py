@@ -2,26 +2,18 @@
 
 from __future__ import annotations
 
-from clinic_shared.events.base import Event
 from clinic_shared.events.catalog import ProductArchived, ProductPublished, ProductUpdated
-from clinic_shared.messaging.consumer import MessageContext, PermanentError, Subscription
+from clinic_shared.messaging.consumer import MessageContext, Subscription
 from content.service_layer import catalog_view
 
+subscription = Subscription("catalog-products")
 
-async def on_product_state(ctx: MessageContext, event: Event) -> None:
-    if not isinstance(event, ProductPublished | ProductUpdated):
-        raise PermanentError(f"unexpected event {type(event).__name__}")
+
+@subscription.handler
+async def on_product_state(ctx: MessageContext, event: ProductPublished | ProductUpdated) -> None:
     await catalog_view.product_changed(ctx.session, event)
 
 
-async def on_product_archived(ctx: MessageContext, event: Event) -> None:
-    if not isinstance(event, ProductArchived):
-        raise PermanentError(f"unexpected event {type(event).__name__}")
+@subscription.handler
+async def on_product_archived(ctx: MessageContext, event: ProductArchived) -> None:
     await catalog_view.product_archived(ctx.session, event)
-
-
-subscription = Subscription("catalog-products", {
-    ProductPublished: on_product_state,
-    ProductUpdated: on_product_state,
-    ProductArchived: on_product_archived,
-})

@@ -2,24 +2,18 @@
 
 from __future__ import annotations
 
-from clinic_shared.events.base import Event
 from clinic_shared.events.catalog import ProductArchived, ProductPublished, ProductUpdated
 from clinic_shared.messaging.consumer import MessageContext, Subscription
 from pricing.service_layer import catalog
 
+subscription = Subscription("catalog-products")
 
-async def on_product_changed(ctx: MessageContext, event: Event) -> None:
-    assert isinstance(event, ProductPublished | ProductUpdated)
+
+@subscription.handler
+async def on_product_changed(ctx: MessageContext, event: ProductPublished | ProductUpdated) -> None:
     await catalog.product_changed(ctx.session, event)
 
 
-async def on_product_archived(ctx: MessageContext, event: Event) -> None:
-    assert isinstance(event, ProductArchived)
+@subscription.handler
+async def on_product_archived(ctx: MessageContext, event: ProductArchived) -> None:
     await catalog.product_archived(ctx.session, event)
-
-
-subscription = Subscription("catalog-products", {
-    ProductPublished: on_product_changed,
-    ProductUpdated: on_product_changed,
-    ProductArchived: on_product_archived,
-})

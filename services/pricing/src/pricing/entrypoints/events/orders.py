@@ -3,29 +3,31 @@ purchase; a full refund reinstates them; a claimed order's purchases count for i
 
 from __future__ import annotations
 
-from clinic_shared.events.base import Event
-from clinic_shared.events.cart import OrderClaimed, OrderPaid, OrderRefunded
+from clinic_shared.events.cart import (
+    OrderClaimed,
+    OrderPaid,
+    OrderPaymentFailed,
+    OrderPaymentMismatched,
+    OrderPlaced,
+    OrderRefunded,
+)
 from clinic_shared.messaging.consumer import MessageContext, Subscription
 from pricing.service_layer.orders import order_claimed, order_refunded, redeem_paid_order
 
+# Payment redeems, a refund reinstates, a claim attaches; the order's other steps change nothing in pricing.
+subscription = Subscription("orders", ignore=[OrderPlaced, OrderPaymentFailed, OrderPaymentMismatched])
 
-async def on_order_paid(ctx: MessageContext, event: Event) -> None:
-    assert isinstance(event, OrderPaid)
+
+@subscription.handler
+async def on_order_paid(ctx: MessageContext, event: OrderPaid) -> None:
     await redeem_paid_order(ctx.session, ctx.publish, event)
 
 
-async def on_order_refunded(ctx: MessageContext, event: Event) -> None:
-    assert isinstance(event, OrderRefunded)
+@subscription.handler
+async def on_order_refunded(ctx: MessageContext, event: OrderRefunded) -> None:
     await order_refunded(ctx.session, ctx.publish, event)
 
 
-async def on_order_claimed(ctx: MessageContext, event: Event) -> None:
-    assert isinstance(event, OrderClaimed)
+@subscription.handler
+async def on_order_claimed(ctx: MessageContext, event: OrderClaimed) -> None:
     await order_claimed(ctx.session, event)
-
-
-subscription = Subscription("orders", {
-    OrderPaid: on_order_paid,
-    OrderRefunded: on_order_refunded,
-    OrderClaimed: on_order_claimed,
-})

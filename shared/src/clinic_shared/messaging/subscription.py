@@ -1,0 +1,87 @@
+"""What a service declares: a named subscription, its handlers typed by their event model, and
+the event types it deliberately ignores on the topics it reads.
+
+    prices = Subscription("prices")
+
+    @prices.handler
+    async def on_price_changed(ctx: MessageContext, event: PriceChanged) -> None: ...
+
+The event class (or a union of classes) is read from the handler's annotation. A subscription
+reads whole topics, so every other type on them must be named in `ignore=`: a type that is neither
+handled nor ignored (a producer's new v2, a typo) is dead-lettered with its reason, never skipped.
+"""
+
+from __future__ import annotations
+
+import types
+import typing
+from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from clinic_shared.events.base import Event
+from clinic_shared.events.envelope import Envelope
+from clinic_shared.outbox.writer import add_event
+
+
+class PermanentError(Exception):
+    """Raise from a handler when retrying cannot help: the message goes to the DLQ at once."""
+
+
+@dataclass
+class MessageContext:
+    """What a handler gets besides the event: the transaction and a way to stage events."""
+
+    session: AsyncSession
+    envelope: Envelope
+    source: str
+
+    async def publish(self, event: Event, subject: str | None = None) -> str:
+        return await add_event(self.session, event, source=self.source, subject=subject)
+
+
+Handler = Callable[[MessageContext, Any], Awaitable[None]]
+
+
+def _event_classes(annotation: Any) -> list[type[Event]]:
+    if isinstance(annotation, type) and issubclass(annotation, Event):
+        return [annotation]
+    if typing.get_origin(annotation) in (typing.Union, types.UnionType):
+        return [c for arg in typing.get_args(annotation) for c in _event_classes(arg)]
+    raise TypeError(f"a handler's event parameter must be typed by Event subclasses, not {annotation!r}")
+
+
+class Subscription:
+    """A named consumer (its own consumer group and inbox) of some event types."""
+
+    def __init__(self, name: str, handlers: dict[type[Event], Handler] | None = None, *,
+                 ignore: Iterable[type[Event]] = ()) -> None:
+        self.name = name
+        # The dict form is the older registration style; `@subscription.handler` is the usual one.
+        self.handlers: dict[type[Event], Handler] = dict(handlers or {})
+        self.ignored: frozenset[str] = frozenset(cls.TYPE for cls in ignore)
+        self._ignored_topics = {cls.TOPIC for cls in ignore}
+
+    def handler(self, func: Handler) -> Handler:
+        """Register `func` for the event class(es) its second parameter is annotated with."""
+        hints = typing.get_type_hints(func)
+        params = [p for p in func.__code__.co_varnames[: func.__code__.co_argcount]]
+        if len(params) != 2 or params[1] not in hints:
+            raise TypeError(f"{func.__name__} must be `async def (ctx: MessageContext, event: SomeEvent)`")
+        for cls in _event_classes(hints[params[1]]):
+            if cls in self.handlers:
+                raise TypeError(f"{cls.__name__} is handled twice in subscription {self.name}")
+            self.handlers[cls] = func
+        return func
+
+    @property
+    def topics(self) -> list[str]:
+        return sorted({cls.TOPIC for cls in self.handlers} | self._ignored_topics)
+
+    def handler_for(self, event_type: str) -> tuple[type[Event], Handler] | None:
+        for cls, handler in self.handlers.items():
+            if event_type == cls.TYPE:
+                return cls, handler
+        return None
