@@ -59,21 +59,33 @@ def test_the_consumer_policy_is_the_only_place_that_registers_subscribers_in_sha
 
 
 def test_every_event_module_of_every_service_declares_a_subscription_its_bootstrap_wires() -> None:
+    """Each module of entrypoints/events declares its subscription(s), at module level or built by a
+    `subscription_for(...)` factory (when a handler needs settings or an outside client), and the
+    bootstrap wires every one of them: a subscription declared but not wired would never consume."""
     for svc in SERVICES:
         events_dir = ROOT / "services" / svc / "src" / svc / "entrypoints" / "events"
-        declared = []
+        modules = {}
         for path in sorted(events_dir.glob("*.py")):
             if path.name == "__init__.py":
                 continue
             module = importlib.import_module(f"{svc}.entrypoints.events.{path.stem}")
-            subs = [v for v in vars(module).values() if isinstance(v, Subscription)]
-            assert subs, f"{path} declares no Subscription"
-            declared += subs
+            declared = [v for v in vars(module).values() if isinstance(v, Subscription)]
+            assert declared or callable(getattr(module, "subscription_for", None)), (
+                f"{path} declares no Subscription (nor a subscription_for factory)")
+            modules[module.__name__] = declared
         bootstrap = importlib.import_module(f"{svc}.bootstrap")
         runtime_source = (ROOT / "services" / svc / "src" / svc / "bootstrap.py").read_text()
-        assert "subscriptions=" in runtime_source or not declared, svc
+        assert "subscriptions=" in runtime_source or not modules, svc
         runtime = bootstrap.build_runtime(bootstrap_settings(svc))
-        assert {id(s) for s in runtime.subscriptions} == {id(s) for s in declared}, svc
+        wired_from: dict[str, list[Subscription]] = {}
+        for sub in runtime.subscriptions:
+            homes = {h.__module__ for h in sub.handlers.values()}
+            assert len(homes) == 1 and homes <= modules.keys(), (svc, sub.name, homes)
+            wired_from.setdefault(homes.pop(), []).append(sub)
+        assert wired_from.keys() == modules.keys(), (svc, sorted(modules.keys() - wired_from.keys()))
+        for name, declared in modules.items():
+            if declared:
+                assert {id(s) for s in declared} <= {id(s) for s in wired_from[name]}, (svc, name)
 
 
 def bootstrap_settings(svc: str):  # type: ignore[no-untyped-def]
