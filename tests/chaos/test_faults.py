@@ -27,8 +27,7 @@ EDITOR, OPS = auth_headers("chaos-editor", "editor"), auth_headers("chaos-ops", 
 
 
 def _kill9(stack: Stack, service: str) -> None:
-    pid = int((stack.state_dir / "run" / f"{service}.pid").read_text())
-    os.kill(pid, signal.SIGKILL)
+    os.kill(stack.pid(f"{service}-1"), signal.SIGKILL)
 
 
 def _sh(stack: Stack, *args: str) -> None:
