@@ -124,7 +124,10 @@ async def collect(bootstrap: str, prefix: str, database_urls: Mapping[str, str])
     }
     prices = {r["sku"]: (r["unit_price"], r["version"])
               for r in await _fetch(pricing, "SELECT sku, unit_price, version FROM prices")}
-    skus = {r["sku"]: r["product_id"] for r in await _fetch(catalog, "SELECT sku, product_id FROM skus")}
+    # A draft product was never published: no read model knows it.
+    skus = {r["sku"]: r["product_id"] for r in await _fetch(
+        catalog, "SELECT s.sku, s.product_id FROM skus s JOIN products p ON p.id = s.product_id "
+                 "WHERE p.status <> 'draft'")}
     for name, url in (("cart", cart), ("content", content)):
         h.read_models[f"{name}'s prices"] = (prices, {
             r["sku"]: (r["unit_price"], r["version"])
