@@ -104,7 +104,7 @@ def _answers(url: str) -> bool:
         return False
 
 
-def kill_and_time_recovery(stack: Stack, instance: str) -> dict[str, float | None]:
+def kill_and_time_recovery(stack: Stack, instance: str) -> dict[str, Any]:
     """SIGKILL one replica, restart it with services.sh; seconds from the restart until it answers
     /healthz on its own port, and (a service with one replica) until the gateway answers for it."""
     svc, n = instance.rsplit("-", 1)
@@ -133,7 +133,8 @@ def kill_and_time_recovery(stack: Stack, instance: str) -> dict[str, float | Non
             gateway_s = time.monotonic() - spawned
         time.sleep(0.05)
     restart.join(timeout=300)
-    return {"own_port_s": None if own_s is None else round(own_s, 2),
+    return {"killed_at": time.strftime("%H:%M:%S", time.gmtime(time.time() - (time.monotonic() - called))),
+            "own_port_s": None if own_s is None else round(own_s, 2),
             "gateway_s": None if gateway_s is None or len(stack.ports[svc]) > 1 else round(gateway_s, 2),
             "services_sh_start_s": round(time.monotonic() - called, 2)}
 
@@ -181,7 +182,7 @@ def test_under_every_fault_nothing_is_lost_doubled_reordered_or_dead_lettered(
     workload = Workload(stack, tag=new_tag())
     worker = threading.Thread(target=workload.run, daemon=True)
     faults: list[dict[str, Any]] = []
-    recovery: dict[str, dict[str, float | None]] = {}
+    recovery: dict[str, dict[str, Any]] = {}
     worker.start()
     try:
         time.sleep(3)  # some load before the first fault

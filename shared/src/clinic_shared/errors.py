@@ -12,6 +12,7 @@ import errno
 import logging
 from typing import Any
 
+import asyncpg
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
@@ -90,6 +91,18 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(PoolTimeoutError)
     async def _pool(request: Request, exc: PoolTimeoutError) -> JSONResponse:
         return _unavailable(request, exc)
+
+    # asyncpg raises some connection failures (57P03 while connecting, a closed connection) and the OS
+    # its refusals without SQLAlchemy's wrapper. Handled here rather than by the catch-all below, which
+    # Starlette re-raises after answering (a traceback in the log for what is only an outage).
+    async def _driver(request: Request, exc: Exception) -> JSONResponse:
+        if database_unavailable(exc):
+            return _unavailable(request, exc)
+        log.exception("database driver error", extra={"path": request.url.path})
+        return problem_response(request, 500, "Internal Server Error", "An unexpected error occurred.")
+
+    for driver_error in (asyncpg.PostgresError, asyncpg.InterfaceError, ConnectionError):
+        app.add_exception_handler(driver_error, _driver)  # type: ignore[arg-type]
 
     @app.exception_handler(Exception)
     async def _bug(request: Request, exc: Exception) -> JSONResponse:
