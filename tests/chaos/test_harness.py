@@ -104,6 +104,14 @@ def _answers(url: str) -> bool:
         return False
 
 
+def _cpu_seconds(pid: int) -> float | None:
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return round((int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK"), 2)  # utime + stime
+    except (OSError, IndexError, ValueError):
+        return None
+
+
 def kill_and_time_recovery(stack: Stack, instance: str) -> dict[str, Any]:
     """SIGKILL one replica, restart it with services.sh; seconds from the restart until it answers
     /healthz on its own port, and (a service with one replica) until the gateway answers for it."""
@@ -119,6 +127,7 @@ def kill_and_time_recovery(stack: Stack, instance: str) -> dict[str, Any]:
     restart = threading.Thread(target=stack.services, args=("start", instance))
     restart.start()
     spawned: float | None = None  # when services.sh launched the new process (after the migrations)
+    cpu_s: float | None = None  # CPU the new process had used when it first answered: waiting vs. working
     own_s = gateway_s = None
     while time.monotonic() - called < 180 and (own_s is None or gateway_s is None):
         if spawned is None:
@@ -129,12 +138,13 @@ def kill_and_time_recovery(stack: Stack, instance: str) -> dict[str, Any]:
                 pass
         if spawned is not None and own_s is None and _answers(own):
             own_s = time.monotonic() - spawned
+            cpu_s = _cpu_seconds(stack.pid(instance))
         if spawned is not None and gateway_s is None and _answers(via_gateway):
             gateway_s = time.monotonic() - spawned
         time.sleep(0.05)
     restart.join(timeout=300)
     return {"killed_at": time.strftime("%H:%M:%S", time.gmtime(time.time() - (time.monotonic() - called))),
-            "own_port_s": None if own_s is None else round(own_s, 2),
+            "own_port_s": None if own_s is None else round(own_s, 2), "cpu_s_until_answer": cpu_s,
             "gateway_s": None if gateway_s is None or len(stack.ports[svc]) > 1 else round(gateway_s, 2),
             "services_sh_start_s": round(time.monotonic() - called, 2)}
 
