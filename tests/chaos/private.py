@@ -6,6 +6,7 @@ touched: other tests use them."""
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import subprocess
 import uuid
@@ -66,6 +67,7 @@ def private_parts(*, kafka: bool = True, localstripe_url: str | None = None) -> 
         if kafka:
             try:
                 parts.kafka("remove")
+                shutil.rmtree(Path(env["KAFKA_STATE_DIR"]).parent, ignore_errors=True)
             except Exception as exc:  # (still drop the cluster)
                 errors.append(exc)
         try:
