@@ -3,7 +3,7 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 export UV_PROJECT_ENVIRONMENT ?= .venv
 
-.PHONY: help deps up down test lint infra infra-down bench schemas
+.PHONY: help deps up down test chaos lint infra infra-down bench schemas
 
 help:
 	@echo "make up          set up what is missing and run the whole platform locally (gateway on :8080)"
@@ -11,6 +11,7 @@ help:
 	@echo "make test        start (or reuse) Kafka, PostgreSQL and the Stripe mocks, then run every test"
 	@echo "make infra       only the real parts, printing the environment variables to use"
 	@echo "make infra-down  stop the real parts"
+	@echo "make chaos       the long fault harness (every fault, 45 s broker outage) on private Kafka/PostgreSQL"
 	@echo "make bench       the benchmarks (table on stdout, JSON under var/bench/)"
 
 deps:
@@ -35,6 +36,10 @@ lint: deps
 
 test: deps
 	@bash deploy/local/test.sh
+
+# The long form of tests/chaos/test_harness.py (`make test` runs its bounded form); figures in var/chaos/.
+chaos: deps
+	@CHAOS_LONG=1 bash deploy/local/test.sh tests/chaos/test_harness.py -q
 
 bench: deps
 	@bash deploy/local/bench.sh

@@ -8,12 +8,14 @@
 #   deploy/local/gateway.sh status   print whether it runs (exit 0) or not (exit 3)
 #
 # Environment: GATEWAY_PORT (8080), CATALOG_PORT (8101), PRICING_PORT (8102), CART_PORT (8103),
-# CONTENT_PORT (8104), GATEWAY_RATE (50r/s), GATEWAY_BURST (100), GATEWAY_CORS_ORIGIN (*).
+# CONTENT_PORT (8104), <SVC>_REPLICAS / <SVC>_PORTS (one upstream server per replica), GATEWAY_RATE (50r/s), GATEWAY_BURST (100), GATEWAY_CORS_ORIGIN (*).
 set -euo pipefail
 
 PART=gateway
 # shellcheck source=deploy/local/lib.sh
 source "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/lib.sh"
+# shellcheck source=deploy/local/replicas.sh
+source "$LOCAL_DIR/replicas.sh"
 
 GATEWAY_DIR="$REPO_ROOT/deploy/gateway"
 TEMPLATE="$GATEWAY_DIR/nginx.conf.template"
@@ -77,15 +79,29 @@ render() {
     export GATEWAY_LISTEN="127.0.0.1:$GATEWAY_PORT"
     export GATEWAY_RATE="${GATEWAY_RATE:-50r/s}" GATEWAY_BURST="${GATEWAY_BURST:-100}"
     export GATEWAY_CORS_ORIGIN="${GATEWAY_CORS_ORIGIN:-*}"
-    export CATALOG_UPSTREAM="127.0.0.1:${CATALOG_PORT:-8101}"
-    export PRICING_UPSTREAM="127.0.0.1:${PRICING_PORT:-8102}"
-    export CART_UPSTREAM="127.0.0.1:${CART_PORT:-8103}"
-    export CONTENT_UPSTREAM="127.0.0.1:${CONTENT_PORT:-8104}"
+    export CATALOG_UPSTREAM PRICING_UPSTREAM CART_UPSTREAM CONTENT_UPSTREAM
+    CATALOG_UPSTREAM="$(upstream_servers catalog)"
+    PRICING_UPSTREAM="$(upstream_servers pricing)"
+    CART_UPSTREAM="$(upstream_servers cart)"
+    CONTENT_UPSTREAM="$(upstream_servers content)"
     envsubst "$TEMPLATE_VARS" <"$TEMPLATE" >"$CONF.new"
 
     local out
     out="$("$NGINX" -t -q -p "$PREFIX/" -c "$CONF.new" -e "$ERROR_LOG" 2>&1)" ||
         die "nginx -t rejected the rendered config $CONF.new: $out"
+}
+
+# upstream_servers SVC: the `server` lines of SVC's upstream block, one per replica
+# (deploy/local/replicas.sh: <SVC>_REPLICAS, <SVC>_PORTS / <SVC>_PORT).
+upstream_servers() {
+    local port out="" ports
+    ports="$(replica_ports "$1")" || die "cannot list the replicas of $1"
+    if [[ "$(wc -l <<<"$ports")" -eq 1 ]]; then
+        echo "server 127.0.0.1:$ports;"
+        return 0
+    fi
+    while read -r port; do out+="server 127.0.0.1:$port max_fails=1 fail_timeout=1s; "; done <<<"$ports"
+    echo "$out"
 }
 
 is_running() { pid_running "$PIDFILE" "$CONF"; }

@@ -6,9 +6,16 @@
 #   deploy/local/kafka.sh stop     stop it (controlled shutdown, SIGKILL after 60 s)
 #   deploy/local/kafka.sh status   print whether it runs (exit 0) or not (exit 3)
 #
+#   deploy/local/kafka.sh remove   stop it and delete its state dir (private instances only)
+#
 # Environment: KAFKA_PORT (9092), KAFKA_CONTROLLER_PORT (9093), KAFKA_START_TIMEOUT (120 s per
-# attempt), KAFKA_HEAP_OPTS (-Xms256m -Xmx512m).
+# attempt), KAFKA_HEAP_OPTS (-Xms256m -Xmx512m), KAFKA_STATE_DIR (var/kafka).
 # State: var/kafka/ (class path, server.properties, cluster id, data in var/kafka/data, log, pid).
+#
+# A private second broker (the fault harness stops and starts its own, never the shared one):
+#   KAFKA_STATE_DIR=var/chaos/kafka KAFKA_PORT=19092 KAFKA_CONTROLLER_PORT=19093 kafka.sh start
+# It has its own cluster id, data, log and pid file, and never reuses a broker it did not start
+# (a taken port is an error). The class path stays cached in var/kafka/.
 set -euo pipefail
 
 PART=kafka
@@ -23,8 +30,10 @@ START_ATTEMPTS=3
 
 POM="$LOCAL_DIR/kafka/pom.xml"
 PROBE_SRC="$LOCAL_DIR/kafka/KafkaReady.java"
-STATE="$VAR_DIR/kafka"
-CLASSPATH_FILE="$STATE/classpath.txt"   # output of mvn dependency:build-classpath
+STATE="${KAFKA_STATE_DIR:-$VAR_DIR/kafka}"
+PRIVATE=0; [[ -n "${KAFKA_STATE_DIR:-}" && "$STATE" != "$VAR_DIR/kafka" ]] && PRIVATE=1
+LOCK_NAME="kafka"; ((PRIVATE)) && LOCK_NAME="kafka-$(printf '%s' "$STATE" | md5sum | cut -c1-12)"
+CLASSPATH_FILE="$VAR_DIR/kafka/classpath.txt"   # output of mvn dependency:build-classpath (shared)
 CP_ARGFILE="$STATE/classpath.args"      # `-cp "<classpath>"` as a java @argfile (keeps `ps` readable)
 PROPS="$STATE/server.properties"
 DATA="$STATE/data"
@@ -154,8 +163,8 @@ launch() {
 }
 
 cmd_start() {
-    lock_part kafka
-    mkdir -p "$STATE"
+    lock_part "$LOCK_NAME"
+    mkdir -p "$STATE" "$VAR_DIR/kafka"
     ensure_classpath
 
     if is_ours_running; then
@@ -167,6 +176,7 @@ cmd_start() {
         log "the running broker does not answer; restarting it"
         stop_pidfile "$PIDFILE" "Kafka" 60
     elif port_open "$KAFKA_PORT"; then
+        ((PRIVATE)) && die "port $KAFKA_PORT for the private broker in $STATE is taken: $(port_owner "$KAFKA_PORT")"
         # Someone else's broker (another checkout, a manual start): reuse it if it is Kafka.
         if probe 15; then
             log "reusing the Kafka broker that already answers on $BOOTSTRAP (not started by this script)"
@@ -207,9 +217,16 @@ cmd_start() {
 }
 
 cmd_stop() {
-    lock_part kafka
+    lock_part "$LOCK_NAME"
     # A KRaft node's controlled shutdown takes a few seconds; give it up to 60.
     stop_pidfile "$PIDFILE" "Kafka" 60
+}
+
+cmd_remove() {
+    ((PRIVATE)) || die "remove deletes a private broker's state (KAFKA_STATE_DIR); refusing for $STATE"
+    cmd_stop
+    rm -rf "$STATE"
+    log "removed $STATE"
 }
 
 cmd_status() {
@@ -229,5 +246,6 @@ case "${1:-}" in
     start) cmd_start ;;
     stop) cmd_stop ;;
     status) cmd_status ;;
-    *) usage_exit "$0" "start|stop|status" ;;
+    remove) cmd_remove ;;
+    *) usage_exit "$0" "start|stop|status|remove" ;;
 esac

@@ -5,8 +5,14 @@
 #   deploy/local/postgres.sh start    install if missing, configure, start (or reuse), provision
 #   deploy/local/postgres.sh stop     stop the cluster (fast shutdown)
 #   deploy/local/postgres.sh status   print whether it runs (exit 0) or not (exit 3)
+#   deploy/local/postgres.sh restart  fast restart (private clusters only; the fault harness)
+#   deploy/local/postgres.sh kill     stop -m immediate, a crash (private clusters only)
+#   deploy/local/postgres.sh drop     stop and delete the cluster (private clusters only)
 #
-# Environment: PGPORT (5432), PG_VERSION (default: the newest installed major version).
+# Environment: PGPORT (5432), PG_VERSION (default: the newest installed major version),
+# PG_CLUSTER (main). A private cluster for fault tests, never the shared one:
+#   PG_CLUSTER=chaos PGPORT=15432 postgres.sh start     (pg_createcluster <version> chaos -p 15432)
+#   PG_CLUSTER=chaos PGPORT=15432 postgres.sh drop
 # Role `clinic` / password `clinic` (LOGIN CREATEDB SUPERUSER: local and test use only), owning
 # the databases catalog, pricing, cart and content. TCP password auth (scram-sha-256) from
 # 127.0.0.1 is ensured, e.g. postgresql+asyncpg://clinic:clinic@127.0.0.1:5432/catalog.
@@ -20,7 +26,7 @@ PART=postgres
 source "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/lib.sh"
 
 PGPORT="${PGPORT:-5432}"
-CLUSTER=main
+CLUSTER="${PG_CLUSTER:-main}"
 DB_USER=clinic
 DB_PASSWORD=clinic
 DATABASES=(catalog pricing cart content)
@@ -56,7 +62,7 @@ ensure_installed() {
     CONF_DIR="/etc/postgresql/$PG_VERSION/$CLUSTER"
     PG_LOG="/var/log/postgresql/postgresql-$PG_VERSION-$CLUSTER.log"
     # Installing the package creates the cluster, unless create_main_cluster is off.
-    if [[ ! -f "$CONF_DIR/postgresql.conf" ]]; then
+    if [[ ! -f "$CONF_DIR/postgresql.conf" && "${1:-}" != nocreate ]]; then
         log "creating cluster $PG_VERSION/$CLUSTER"
         as_root pg_createcluster "$PG_VERSION" "$CLUSTER" --port "$PGPORT" >&2 8>&- ||
             die "pg_createcluster $PG_VERSION $CLUSTER failed"
@@ -166,7 +172,7 @@ verify() {
 }
 
 cmd_start() {
-    lock_part postgres
+    lock_part "postgres-$CLUSTER"
     mkdir -p "$VAR_DIR/postgres"
     ensure_installed
     configure
@@ -175,8 +181,46 @@ cmd_start() {
     verify
 }
 
+private_only() {
+    [[ "$CLUSTER" != main ]] || die "$1 is for a private cluster (PG_CLUSTER=...); refusing for $PG_VERSION/main"
+}
+
+cmd_restart() {
+    lock_part "postgres-$CLUSTER"
+    ensure_installed
+    private_only restart
+    local t0
+    t0="$(now_s)"
+    as_root pg_ctlcluster "$PG_VERSION" "$CLUSTER" restart -m fast >&2 8>&- ||
+        die "pg_ctlcluster $PG_VERSION $CLUSTER restart failed" "$PG_LOG"
+    wait_ready
+    log "restarted $PG_VERSION/$CLUSTER in $(elapsed_s "$t0") s"
+}
+
+cmd_kill() {
+    lock_part "postgres-$CLUSTER"
+    ensure_installed
+    private_only kill
+    [[ "$(cluster_status)" == online ]] || { log "cluster $PG_VERSION/$CLUSTER is not running"; return 0; }
+    as_root pg_ctlcluster "$PG_VERSION" "$CLUSTER" stop -m immediate >&2 ||
+        die "pg_ctlcluster $PG_VERSION $CLUSTER stop -m immediate failed" "$PG_LOG"
+    log "stopped $PG_VERSION/$CLUSTER (immediate)"
+}
+
+cmd_drop() {
+    lock_part "postgres-$CLUSTER"
+    ensure_installed nocreate
+    private_only drop
+    if pg_lsclusters -h "$PG_VERSION" "$CLUSTER" >/dev/null 2>&1 && [[ -n "$(cluster_status)" ]]; then
+        as_root pg_dropcluster "$PG_VERSION" "$CLUSTER" --stop >&2 || die "pg_dropcluster $PG_VERSION $CLUSTER failed"
+        log "dropped cluster $PG_VERSION/$CLUSTER"
+    else
+        log "cluster $PG_VERSION/$CLUSTER does not exist"
+    fi
+}
+
 cmd_stop() {
-    lock_part postgres
+    lock_part "postgres-$CLUSTER"
     ensure_installed
     if [[ "$(cluster_status)" != online ]]; then
         log "cluster $PG_VERSION/$CLUSTER is not running"
@@ -209,5 +253,8 @@ case "${1:-}" in
     start) cmd_start ;;
     stop) cmd_stop ;;
     status) cmd_status ;;
-    *) usage_exit "$0" "start|stop|status" ;;
+    restart) cmd_restart ;;
+    kill) cmd_kill ;;
+    drop) cmd_drop ;;
+    *) usage_exit "$0" "start|stop|status|restart|kill|drop" ;;
 esac

@@ -42,6 +42,6 @@ The clinic platform is up.
   cart API        $api/cart/                      (POST /carts)
   content API     $api/content/articles
   health          $api/<service>/healthz, /readyz, /metrics, /asyncapi.json
-  logs            var/log/<service>.log
+  logs            var/log/<service>-<n>.log (replica n, e.g. var/log/pricing-1.log)
 Stop it all with: make down
 MSG

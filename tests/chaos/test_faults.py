@@ -1,5 +1,5 @@
-"""Faults under load: kill -9 a publisher and a consumer, and restart the broker, while changes keep
-coming. Nothing committed is lost, nothing is doubled: every product and every price version the
+"""Faults under load: kill -9 a publisher and a consumer while changes keep coming (the quick check on
+the shared parts; test_harness.py adds the broker and database faults on private ones). Nothing committed is lost, nothing is doubled: every product and every price version the
 services acknowledged reaches Kafka exactly once (one CloudEvent id each) and reaches the consumers."""
 
 from __future__ import annotations
@@ -27,8 +27,7 @@ EDITOR, OPS = auth_headers("chaos-editor", "editor"), auth_headers("chaos-ops", 
 
 
 def _kill9(stack: Stack, service: str) -> None:
-    pid = int((stack.state_dir / "run" / f"{service}.pid").read_text())
-    os.kill(pid, signal.SIGKILL)
+    os.kill(stack.pid(f"{service}-1"), signal.SIGKILL)
 
 
 def _sh(stack: Stack, *args: str) -> None:
@@ -59,13 +58,13 @@ async def _rows(url: str, query: str, *args: object) -> list[asyncpg.Record]:
         await conn.close()
 
 
-def test_kill_minus_9_and_a_broker_restart_mid_load_lose_nothing_and_double_nothing(stack: Stack) -> None:
+def test_kill_minus_9_mid_load_loses_nothing_and_doubles_nothing(stack: Stack) -> None:
     tag = uuid.uuid4().hex[:6]
     n, prices_per_sku = 24, 3
     schedule = [(2, lambda: _kill9(stack, "pricing")), (3, lambda: _sh(stack, "deploy/local/services.sh", "start")),
-                (2, lambda: _kill9(stack, "catalog")), (1, lambda: _sh(stack, "deploy/local/services.sh", "start")),
-                (2, lambda: _sh(stack, "deploy/local/kafka.sh", "stop")),
-                (3, lambda: _sh(stack, "deploy/local/kafka.sh", "start"))]
+                (2, lambda: _kill9(stack, "catalog")), (1, lambda: _sh(stack, "deploy/local/services.sh", "start"))]
+    # (Broker and database faults run in test_harness.py, on a private broker and cluster: this test
+    # runs on the shared ones, which other tests use at the same time.)
     errors: list[BaseException] = []
 
     def inject() -> None:

@@ -1,17 +1,23 @@
 """Errors as `application/problem+json` (RFC 9457), each carrying the request id.
 
-A bad request is always a 4xx with a readable message; only a bug is a 500.
+A bad request is always a 4xx with a readable message; only a bug is a 500. A database that does
+not answer (refused connection, starting up or shutting down, an administrator's shutdown, the
+pool's checkout timeout) is not a bug: the answer is 503 with `Retry-After`, so clients and the
+gateway retry instead of reporting a failure.
 """
 
 from __future__ import annotations
 
+import errno
 import logging
 from typing import Any
 
+import asyncpg
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from clinic_shared.logs import request_id_var
@@ -77,13 +83,83 @@ def install_error_handlers(app: FastAPI) -> None:
         if _sqlstate(exc) in UNSTORABLE_TEXT:
             return problem_response(request, 422, "Invalid request",
                                     "The request contains characters that cannot be stored (such as NUL).")
+        if database_unavailable(exc):
+            return _unavailable(request, exc)
         log.exception("database error", extra={"path": request.url.path})
         return problem_response(request, 500, "Internal Server Error", "An unexpected error occurred.")
 
+    @app.exception_handler(PoolTimeoutError)
+    async def _pool(request: Request, exc: PoolTimeoutError) -> JSONResponse:
+        return _unavailable(request, exc)
+
+    # asyncpg raises some connection failures (57P03 while connecting, a closed connection) and the OS
+    # its refusals without SQLAlchemy's wrapper. Handled here rather than by the catch-all below, which
+    # Starlette re-raises after answering (a traceback in the log for what is only an outage).
+    async def _driver(request: Request, exc: Exception) -> JSONResponse:
+        if database_unavailable(exc):
+            return _unavailable(request, exc)
+        log.exception("database driver error", extra={"path": request.url.path})
+        return problem_response(request, 500, "Internal Server Error", "An unexpected error occurred.")
+
+    for driver_error in (asyncpg.PostgresError, asyncpg.InterfaceError, ConnectionError):
+        app.add_exception_handler(driver_error, _driver)  # type: ignore[arg-type]
+
     @app.exception_handler(Exception)
     async def _bug(request: Request, exc: Exception) -> JSONResponse:
+        # asyncpg and the OS raise some connection failures without SQLAlchemy's wrapper.
+        if database_unavailable(exc):
+            return _unavailable(request, exc)
         log.exception("unhandled error", extra={"path": request.url.path})
         return problem_response(request, 500, "Internal Server Error", "An unexpected error occurred.")
+
+
+RETRY_AFTER_SECONDS = 2
+
+# SQLSTATE classes/codes that mean "the database is not answering now", not "your query is wrong":
+# 08 connection exception, 53 insufficient resources (too many connections), 57P01 admin shutdown,
+# 57P02 crash shutdown, 57P03 cannot connect now (starting up / shutting down), 25006 read-only
+# transaction (a standby after a failover).
+_UNAVAILABLE_CLASSES = ("08", "53")
+_UNAVAILABLE_CODES = {"57P01", "57P02", "57P03", "25006"}
+# asyncpg's connection-level exceptions (raised without a SQLSTATE when the socket is gone).
+_UNAVAILABLE_NAMES = {"ConnectionDoesNotExistError", "ConnectionFailureError", "CannotConnectNowError",
+                      "AdminShutdownError", "CrashShutdownError", "TooManyConnectionsError"}
+
+
+def database_unavailable(exc: BaseException) -> bool:
+    """True when `exc` (or what it wraps) says the database does not answer, rather than a bug."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, PoolTimeoutError):
+            return True
+        if isinstance(current, DBAPIError) and current.connection_invalidated:
+            return True
+        code = getattr(current, "sqlstate", None) or getattr(current, "pgcode", None)
+        if isinstance(code, str) and (code[:2] in _UNAVAILABLE_CLASSES or code in _UNAVAILABLE_CODES):
+            return True
+        if type(current).__name__ in _UNAVAILABLE_NAMES and type(current).__module__.startswith("asyncpg"):
+            return True
+        if isinstance(current, (ConnectionRefusedError, ConnectionResetError)):
+            return True
+        if isinstance(current, OSError) and current.errno in _SOCKET_ERRNOS:
+            return True
+        nxt = getattr(current, "orig", None) if isinstance(current, DBAPIError) else None
+        current = nxt or current.__cause__ or current.__context__
+    return False
+
+
+_SOCKET_ERRNOS = {errno.ECONNREFUSED, errno.ECONNRESET, errno.ECONNABORTED, errno.EHOSTUNREACH,
+                  errno.ENETUNREACH, errno.EPIPE, errno.ETIMEDOUT}
+
+
+def _unavailable(request: Request, exc: BaseException) -> JSONResponse:
+    log.warning("database unavailable", extra={"path": request.url.path, "error": type(exc).__name__})
+    response = problem_response(request, 503, "Service Unavailable",
+                                "The database is not answering right now; retry shortly.")
+    response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
 
 
 UNSTORABLE_TEXT = {"22021", "22P05"}  # character_not_in_repertoire, untranslatable_character
