@@ -1,0 +1,80 @@
+// Who is signed in (a bearer token kept for this tab) and which cart is this browser's.
+import { ApiError, createClinicClient, must, type Cart } from "@clinic/client";
+
+const TOKEN = "clinic.token";
+const CART = "clinic.cart";
+const ORDERS = "clinic.orders";
+
+export interface Identity { sub: string; roles: string[]; exp: number }
+
+export function identity(): Identity | null {
+  const token = sessionStorage.getItem(TOKEN);
+  if (!token) return null;
+  try {
+    const payload = JSON.parse(atob(token.split(".")[1]!.replace(/-/g, "+").replace(/_/g, "/"))) as Identity;
+    if (payload.exp * 1000 < Date.now()) { sessionStorage.removeItem(TOKEN); return null; }
+    return payload;
+  } catch {
+    return null;
+  }
+}
+
+export const hasRole = (role: string): boolean => identity()?.roles.includes(role) ?? false;
+
+interface StoredCart { id: string; token: string | null }
+function storedCart(): StoredCart | null {
+  try { return JSON.parse(localStorage.getItem(CART) ?? "null") as StoredCart | null; } catch { return null; }
+}
+
+export const api = createClinicClient({
+  baseUrl: "",
+  getToken: () => (identity() ? sessionStorage.getItem(TOKEN) : null),
+  getCartToken: () => storedCart()?.token ?? null,
+});
+
+export async function signIn(sub: string, roles: string[]): Promise<void> {
+  const dev = await must(api.cart.POST("/dev/token", { body: { sub, roles } }));
+  const anonymous = storedCart();
+  sessionStorage.setItem(TOKEN, dev.access_token);
+  if (anonymous?.token) {
+    // Sign-in: the anonymous cart folds into the customer's; its paid orders attach to the customer.
+    await api.raw("cart", "POST", `/carts/${anonymous.id}/claim`).catch(() => undefined);
+    const merged = await must(api.cart.POST("/carts/{cart_id}/merge", { params: { path: { cart_id: anonymous.id } } })).catch(() => null);
+    localStorage.setItem(CART, JSON.stringify({ id: merged?.id ?? anonymous.id, token: null }));
+  } else {
+    localStorage.removeItem(CART);
+  }
+}
+
+export function signOut(): void {
+  sessionStorage.removeItem(TOKEN);
+  localStorage.removeItem(CART);
+}
+
+/** This browser's open cart, made when missing (a signed-in customer's, or an anonymous one). */
+export async function currentCart(create = true): Promise<Cart | null> {
+  const stored = storedCart();
+  if (stored) {
+    const { data, response } = await api.cart.GET("/carts/{cart_id}", { params: { path: { cart_id: stored.id } } });
+    if (data && data.status === "open") return data;
+    if (response.status !== 404 && response.status !== 403 && response.status !== 401 && !data) {
+      throw new ApiError({ title: "Error", status: response.status, detail: "The cart could not be loaded." });
+    }
+    localStorage.removeItem(CART);
+  }
+  if (!create) return null;
+  const created = await must(api.cart.POST("/carts", {}));
+  localStorage.setItem(CART, JSON.stringify({ id: created.id, token: identity() ? null : created.token }));
+  return created;
+}
+
+export function forgetCart(): void { localStorage.removeItem(CART); }
+
+/** Orders placed from this browser (the list the "my orders" page falls back to). */
+export function rememberOrder(id: string): void {
+  const known = knownOrders().filter((o) => o !== id);
+  localStorage.setItem(ORDERS, JSON.stringify([id, ...known].slice(0, 50)));
+}
+export function knownOrders(): string[] {
+  try { return JSON.parse(localStorage.getItem(ORDERS) ?? "[]") as string[]; } catch { return []; }
+}
