@@ -68,6 +68,8 @@ async function render(): Promise<void> {
     const title = await route.render(view, params, query);
     if (mine !== generation) return;
     document.title = title ? `${title} | Clinic` : "Clinic";
+    // Wide tables scroll sideways on a phone: keyboard users must be able to reach them.
+    view.querySelectorAll<HTMLElement>("table.lines").forEach((t) => { t.tabIndex = 0; });
     clear(main, view);
   } catch (error) {
     if (mine !== generation) return;

@@ -82,7 +82,7 @@ export async function cart(view: HTMLElement): Promise<string> {
     go(`#/orders/${data.order_id}`);
   });
   clear(view, h("h1", {}, "Your cart"),
-    c.notices.map((n) => notice("warn", n)),
+    c.notices.filter((n) => !c.items.some((l) => l.notices.includes(n))).map((n) => notice("warn", n)),
     h("ul", { class: "plain cart-lines", "aria-label": "Items in your cart" }, c.items.map((l) => lineRow(c, l))),
     h("dl", { class: "totals" },
       h("dt", {}, "Subtotal"), h("dd", {}, money(c.subtotal, c.currency)),
