@@ -267,3 +267,33 @@ def test_the_ops_journey_in_the_browser(browser: Browser, site: Stack, viewport:
         assert page.errors == [], page.errors  # type: ignore[attr-defined]
     finally:
         context.close()
+
+
+def test_server_text_is_shown_as_text_and_never_runs(browser: Browser, site: Stack) -> None:
+    """A commenter's name is plain text on the page (entities shown as typed, never decoded into
+    markup); the body is plain text in paragraphs (the content service escapes it), nothing runs."""
+    tag = uuid.uuid4().hex[:6]
+    name = f"Eve &lt;img src=x onerror=alert(1)&gt; {tag}"  # content refuses < and > in names
+    with httpx.Client(base_url=site.gateway, timeout=20) as api:
+        slug = api.get("/api/content/articles", params={"q": "ketamine"}).json()["items"][0]["slug"]
+        posted = api.post(f"/api/content/articles/{slug}/comments", json={
+            "author_name": name, "email": f"eve-{tag}@example.com",
+            "body": f"Hello <script>window.__xss='body'</script><b onclick=\"window.__xss='b'\">x</b> **bold** {tag}"})
+        assert posted.status_code in (201, 202), posted.text
+        moderator = _dev_token(site, f"web-mod-{tag}", "moderator")
+        approved = api.post(f"/api/content/moderation/comments/{posted.json()['id']}/approve", headers=moderator)
+        assert approved.status_code == 200, approved.text
+    context, page, shots = new_page(browser, site, "safety", "desktop")
+    try:
+        visit(page, f"#/articles/{slug}")
+        comment = page.locator(f"#comment-{posted.json()['id']}")
+        expect(comment.locator(".comment-meta strong")).to_have_text(name)  # the markup, as text
+        assert comment.locator("img, script, b").count() == 0
+        expect(comment.locator(".comment-body")).to_contain_text("<script>window.__xss='body'</script>")
+        expect(comment.locator(".comment-body p")).to_contain_text("**bold**")  # plain text, in paragraphs
+        assert comment.locator("[onclick], [onerror]").count() == 0
+        comment.locator(".comment-body").click()
+        assert page.evaluate("window.__xss") is None
+        shots.check("article-with-hostile-comment")
+    finally:
+        context.close()
