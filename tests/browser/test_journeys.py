@@ -297,3 +297,22 @@ def test_server_text_is_shown_as_text_and_never_runs(browser: Browser, site: Sta
         shots.check("article-with-hostile-comment")
     finally:
         context.close()
+
+
+def test_the_content_security_policy_is_enforced_and_the_pages_need_no_exception(browser: Browser, site: Stack) -> None:
+    """The storefront draws with no CSP violation; an inline script or style put into the page is
+    blocked and reported (so the journeys' "no violation" checks can fail)."""
+    context, page, shots = new_page(browser, site, "csp", "desktop")
+    try:
+        visit(page, "#/treatments")
+        assert page.evaluate("window.__csp") == []
+        page.evaluate("""() => {
+            const s = document.createElement('script'); s.textContent = 'window.__ran = 1'; document.body.append(s);
+            document.body.setAttribute('style', 'background: red');
+        }""")
+        page.wait_for_function("() => window.__csp.length >= 2")
+        assert page.evaluate("window.__ran") is None
+        violated = " ".join(page.evaluate("window.__csp"))
+        assert "script-src" in violated and "style-src" in violated, violated
+    finally:
+        context.close()
