@@ -159,6 +159,10 @@ def test_the_customer_journey_in_the_browser(browser: Browser, site: Stack, view
         else:
             provider.fill("MindBridge Clinic")
         page.get_by_label("Page with their price").fill("https://mindbridge-clinic.example/ketamine-troches")
+        if page.get_by_label("Their product name").count():  # pricing that checks the same treatment
+            page.get_by_label("Their product name").fill("Ketamine troches 100 mg, 30 days")
+            page.get_by_label("Strength or dose").fill("100 mg")
+            page.get_by_label("Quantity (sessions or days of supply)").fill("30")
         page.get_by_label("Their price (USD)").fill("179.00")
         page.get_by_label("Proof: link to the price").fill("https://mindbridge-clinic.example/ketamine-troches#price")
         page.get_by_label("Your state").select_option("CA")

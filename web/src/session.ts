@@ -4,6 +4,7 @@ import { ApiError, createClinicClient, must, type Cart } from "@clinic/client";
 const TOKEN = "clinic.token";
 const CART = "clinic.cart";
 const ORDERS = "clinic.orders";
+const SIGNED_OUT_CARTS = "clinic.signed-out-carts";
 
 export interface Identity { sub: string; roles: string[]; exp: number }
 
@@ -36,13 +37,18 @@ export async function signIn(sub: string, roles: string[]): Promise<void> {
   const dev = await must(api.cart.POST("/dev/token", { body: { sub, roles } }));
   const anonymous = storedCart();
   sessionStorage.setItem(TOKEN, dev.access_token);
+  localStorage.removeItem(CART);
+  // Carts bought signed out in this browser become the customer's (so a paid evaluation counts).
+  for (const bought of signedOutCarts()) {
+    await api.raw("cart", "POST", `/carts/${bought.id}/claim`, undefined, { "X-Cart-Token": bought.token! }).catch(() => undefined);
+  }
+  localStorage.removeItem(SIGNED_OUT_CARTS);
   if (anonymous?.token) {
-    // Sign-in: the anonymous cart folds into the customer's; its paid orders attach to the customer.
-    await api.raw("cart", "POST", `/carts/${anonymous.id}/claim`).catch(() => undefined);
-    const merged = await must(api.cart.POST("/carts/{cart_id}/merge", { params: { path: { cart_id: anonymous.id } } })).catch(() => null);
-    localStorage.setItem(CART, JSON.stringify({ id: merged?.id ?? anonymous.id, token: null }));
-  } else {
-    localStorage.removeItem(CART);
+    // The open anonymous cart folds into the customer's: claim does it (and attaches orders), else merge.
+    const headers = { "X-Cart-Token": anonymous.token };
+    const claimed = await api.raw<{ cart: Cart }>("cart", "POST", `/carts/${anonymous.id}/claim`, undefined, headers).catch(() => null);
+    const merged = claimed?.cart ?? await api.raw<Cart>("cart", "POST", `/carts/${anonymous.id}/merge`, undefined, headers).catch(() => null);
+    if (merged?.status === "open") localStorage.setItem(CART, JSON.stringify({ id: merged.id, token: null }));
   }
 }
 
@@ -68,7 +74,16 @@ export async function currentCart(create = true): Promise<Cart | null> {
   return created;
 }
 
-export function forgetCart(): void { localStorage.removeItem(CART); }
+/** After checkout: the next item starts a new cart. A signed-out cart is kept to claim at sign-in. */
+export function forgetCart(): void {
+  const stored = storedCart();
+  if (stored?.token) localStorage.setItem(SIGNED_OUT_CARTS, JSON.stringify([...signedOutCarts(), stored].slice(-20)));
+  localStorage.removeItem(CART);
+}
+
+function signedOutCarts(): StoredCart[] {
+  try { return (JSON.parse(localStorage.getItem(SIGNED_OUT_CARTS) ?? "[]") as StoredCart[]).filter((c) => c.token); } catch { return []; }
+}
 
 /** Orders placed from this browser (the list the "my orders" page falls back to). */
 export function rememberOrder(id: string): void {

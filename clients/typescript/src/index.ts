@@ -72,7 +72,7 @@ export interface ClinicClient {
   cart: Client<CartPaths>;
   content: Client<ContentPaths>;
   /** For an endpoint a service does not document yet: same auth, same errors, untyped answer. */
-  raw<T = unknown>(service: Service, method: string, path: string, body?: unknown): Promise<T>;
+  raw<T = unknown>(service: Service, method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<T>;
 }
 
 function authMiddleware(options: ClientOptions, withCartToken: boolean): Middleware {
@@ -99,13 +99,14 @@ export function createClinicClient(options: ClientOptions): ClinicClient {
     pricing: make<PricingPaths>("pricing"),
     cart: make<CartPaths>("cart"),
     content: make<ContentPaths>("content"),
-    async raw<T>(service: Service, method: string, path: string, body?: unknown): Promise<T> {
+    async raw<T>(service: Service, method: string, path: string, body?: unknown, extra?: Record<string, string>): Promise<T> {
       const headers = new Headers({ Accept: "application/json" });
       if (body !== undefined) headers.set("Content-Type", "application/json");
       const token = options.getToken?.();
       if (token) headers.set("Authorization", `Bearer ${token}`);
       const cartToken = service === "cart" ? options.getCartToken?.() : null;
       if (cartToken) headers.set("X-Cart-Token", cartToken);
+      for (const [name, value] of Object.entries(extra ?? {})) headers.set(name, value);
       const response = await fetchImpl(`${options.baseUrl}/api/${service}${path}`, {
         method, headers, body: body === undefined ? undefined : JSON.stringify(body),
       });

@@ -173,15 +173,18 @@ export async function opsDeadLetters(view: HTMLElement): Promise<string> {
     const topics = [...new Set(items.map((d) => d.topic).filter((t): t is string => !!t))];
     const replay = (topic: string, dry: boolean) => async () => {
       try {
-        const result = await api.raw<Record<string, unknown>>(svc, "POST", "/ops/dead-letters/replay", { topic, dry_run: dry });
-        clear(slot, notice("ok", `${dry ? "Dry run" : "Replayed"}: ${JSON.stringify(result)}`));
+        const result = await api.raw<{ replayed?: number; groups?: string[] }>(svc, "POST", "/ops/dead-letters/replay", { topic, dry_run: dry });
+        const count = result.replayed ?? 0;
+        clear(slot, notice("ok", `${dry ? "Dry run: would replay" : "Replayed"} ${count} ${count === 1 ? "message" : "messages"} of ${topic}` +
+          (result.groups?.length ? ` to ${result.groups.join(", ")}.` : ".")));
         if (!dry) rerender();
       } catch (err) { clear(slot, notice("error", problemText(err))); }
     };
     return h("section", { "aria-labelledby": `dl-${svc}` }, h("h2", { id: `dl-${svc}` }, svc),
       items.length ? h("table", { class: "lines" }, h("caption", { class: "sr-only" }, `Dead letters of ${svc}`),
-        h("thead", {}, h("tr", {}, ["Topic", "Event", "Error", "When"].map((t) => h("th", { scope: "col" }, t)))),
-        h("tbody", {}, items.slice(0, 50).map((d) => h("tr", {}, h("td", {}, d.topic ?? ""), h("td", {}, String(d.event_type ?? "")),
+        h("thead", {}, h("tr", {}, ["Topic", "Group", "Event", "Error", "When"].map((t) => h("th", { scope: "col" }, t)))),
+        h("tbody", {}, items.slice(0, 50).map((d) => h("tr", {}, h("td", {}, d.topic ?? "", h("span", { class: "muted block" }, `partition ${d.partition ?? "?"}, offset ${d.offset ?? "?"}`)),
+          h("td", {}, String(d.group ?? "")), h("td", {}, String(d.event_type ?? "")),
           h("td", {}, String(d.error ?? "")), h("td", {}, formatDate(d.failed_at as string | undefined))))))
         : notice("ok", "No dead letters."),
       topics.map((t) => h("p", { class: "row" }, h("button", { type: "button", class: "secondary", onclick: replay(t, true) }, `Dry run ${t}`), " ",

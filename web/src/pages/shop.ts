@@ -162,7 +162,8 @@ export async function priceMatchForm(view: HTMLElement, _p: Record<string, strin
     api.raw<{ items: Eligible[] }>("pricing", "GET", "/competitors/eligible").catch(() => null),
     policy(),
   ]);
-  const skus = list.items.flatMap((p) => p.skus.map((s) => ({ sku: s.sku, name: `${p.name}: ${s.label}` })));
+  const skus = list.items.flatMap((p) => p.skus.map((s) => ({ sku: s.sku, name: `${p.name}: ${s.label}`, dose: s.dose, qty: s.sessions ?? s.supply_days })));
+  const mine = skus.find((s) => s.sku === skuParam);
   const ours = await priceOf(skuParam);
   const skuSelect = h("select", { name: "sku" }, skus.map((s) => h("option", { value: s.sku, selected: s.sku === skuParam }, s.name)));
   const competitor = eligible
@@ -177,8 +178,10 @@ export async function priceMatchForm(view: HTMLElement, _p: Record<string, strin
   const kind = h("select", { name: "price_kind" }, ["regular", "membership", "introductory", "bundle"].map((k) => h("option", { value: k }, k)));
   const extra = pol ? [
     field("Their product name", h("input", { type: "text", name: "competitor_product" }), "As it is named on their site"),
-    field("Strength or dose", h("input", { type: "text", name: "competitor_strength", placeholder: "e.g. 100 mg" })),
-    field("Quantity (sessions or days of supply)", h("input", { type: "number", name: "competitor_quantity", min: 1 })),
+    field("Strength or dose", h("input", { type: "text", name: "competitor_strength", placeholder: "e.g. 100 mg" }),
+      mine?.dose ? `Ours: ${mine.dose}` : undefined),
+    field("Quantity (sessions or days of supply)", h("input", { type: "number", name: "competitor_quantity", min: 1 }),
+      mine?.qty ? `Ours: ${mine.qty}` : undefined),
   ] : [];
   const status = h("div", { class: "status-slot" });
   const form = h("form", { class: "stack", novalidate: true },
