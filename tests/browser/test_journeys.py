@@ -320,3 +320,26 @@ def test_the_content_security_policy_is_enforced_and_the_pages_need_no_exception
         assert "script-src" in violated and "style-src" in violated, violated
     finally:
         context.close()
+
+
+def test_a_declined_test_card_is_told_to_a_signed_out_customer(browser: Browser, site: Stack) -> None:
+    """Signed out: an anonymous cart (its X-Cart-Token), checkout, and Stripe's declining test card."""
+    context, page, shots = new_page(browser, site, "declined", "phone")
+    try:
+        add_to_cart(page, "initial-psychiatric-evaluation")
+        visit(page, "#/cart")
+        expect(page.get_by_text("Signed out: you can pay now;")).to_be_visible()
+        page.get_by_label("Your state").select_option("NY")
+        page.get_by_role("button", name="Check out: $250.00").click()
+        page.wait_for_url(re.compile(r"#/orders/"))
+        drawn(page)
+        page.get_by_label("Card number").fill("4000 0000 0000 0341")
+        page.get_by_label("Expiry (MM/YY)").fill("12/34")
+        page.get_by_label("CVC").fill("123")
+        page.get_by_role("button", name="Pay $250.00").click()
+        expect(page.locator(".order-status .pill")).to_have_text("payment failed", timeout=40_000)
+        shots.take("payment-failed")
+        visit(page, "#/cart")
+        expect(page.get_by_role("heading", name="Your Cart is empty!")).to_be_visible()
+    finally:
+        context.close()

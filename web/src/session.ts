@@ -1,5 +1,5 @@
 // Who is signed in (a bearer token kept for this tab) and which cart is this browser's.
-import { ApiError, createClinicClient, must, type Cart } from "@clinic/client";
+import { ApiError, createClinicClient, must, type Cart, type Order } from "@clinic/client";
 
 const TOKEN = "clinic.token";
 const CART = "clinic.cart";
@@ -85,10 +85,19 @@ function signedOutCarts(): StoredCart[] {
   try { return (JSON.parse(localStorage.getItem(SIGNED_OUT_CARTS) ?? "[]") as StoredCart[]).filter((c) => c.token); } catch { return []; }
 }
 
-/** Orders placed from this browser (the list the "my orders" page falls back to). */
-export function rememberOrder(id: string): void {
+/** Orders placed from this browser (the list the "my orders" page falls back to), with the cart
+ *  token a signed-out order is read with. */
+export function rememberOrder(id: string, cartToken: string | null): void {
   const known = knownOrders().filter((o) => o !== id);
   localStorage.setItem(ORDERS, JSON.stringify([id, ...known].slice(0, 50)));
+  if (cartToken) localStorage.setItem(`clinic.order-token.${id}`, cartToken);
+}
+export function currentCartToken(): string | null { return storedCart()?.token ?? null; }
+
+/** An order as this browser may read it: signed in, or with its signed-out cart's token. */
+export function getOrder(id: string): Promise<Order> {
+  const token = identity() ? null : localStorage.getItem(`clinic.order-token.${id}`);
+  return must(api.cart.GET("/orders/{order_id}", { params: { path: { order_id: id }, header: token ? { "x-cart-token": token } : undefined } }));
 }
 export function knownOrders(): string[] {
   try { return JSON.parse(localStorage.getItem(ORDERS) ?? "[]") as string[]; } catch { return []; }

@@ -4,7 +4,7 @@ import { ApiError, must, type Cart, type CartLine, type Order } from "@clinic/cl
 import { clear, field, formatDate, h, label, notice } from "../dom.ts";
 import { go, rerender, sleep } from "../nav.ts";
 import { money } from "../prices.ts";
-import { api, currentCart, forgetCart, identity, knownOrders, rememberOrder } from "../session.ts";
+import { api, currentCart, currentCartToken, forgetCart, getOrder, identity, knownOrders, rememberOrder } from "../session.ts";
 import { REGIONS } from "./shop.ts";
 
 interface Payments { mode: "stripe" | "localstripe" | "none"; api?: string; key?: string }
@@ -77,7 +77,7 @@ export async function cart(view: HTMLElement): Promise<string> {
       return;
     }
     sessionStorage.setItem(`clinic.pay.${data.order_id}`, JSON.stringify({ pi: data.payment_intent_id, secret: data.client_secret }));
-    rememberOrder(data.order_id);
+    rememberOrder(data.order_id, currentCartToken());
     forgetCart();
     go(`#/orders/${data.order_id}`);
   });
@@ -123,7 +123,7 @@ async function pay(orderId: string, form: HTMLFormElement, status: HTMLElement):
     clear(status, notice("error", err instanceof Error ? err.message : "The payment failed."));
   }
   for (let i = 0; i < 60; i++) {
-    const order = await must(api.cart.GET("/orders/{order_id}", { params: { path: { order_id: orderId } } })).catch(() => null);
+    const order = await getOrder(orderId).catch(() => null);
     if (order && order.status !== "awaiting_payment") break;
     await sleep(500);
   }
@@ -140,13 +140,13 @@ function orderLines(order: Order): HTMLElement {
 }
 
 export async function order(view: HTMLElement, params: Record<string, string>): Promise<string> {
-  const o = await must(api.cart.GET("/orders/{order_id}", { params: { path: { order_id: params.id! } } }));
+  const o = await getOrder(params.id!);
   const canPay = o.status === "awaiting_payment" && sessionStorage.getItem(`clinic.pay.${o.id}`);
   let payForm: HTMLElement | null = null;
   if (canPay) {
     const status = h("div", { class: "status-slot" });
     const form = h("form", { class: "stack pay" }, h("h2", {}, "Pay by card"),
-      notice("info", "Test mode: use card 4242 4242 4242 4242 (paid) or 4000 0000 0000 0002 (declined), any future date and any CVC."),
+      notice("info", "Test mode: use card 4242 4242 4242 4242 (paid) or 4000 0000 0000 0341 (declined), any future date and any CVC."),
       field("Card number", h("input", { type: "text", name: "card", inputmode: "numeric", autocomplete: "cc-number", value: "" }), undefined, true),
       h("div", { class: "row" }, field("Expiry (MM/YY)", h("input", { type: "text", name: "exp", autocomplete: "cc-exp", placeholder: "12/34" }), undefined, true),
         field("CVC", h("input", { type: "text", name: "cvc", inputmode: "numeric", autocomplete: "cc-csc", maxlength: 4 }), undefined, true)),
@@ -178,7 +178,7 @@ export async function myOrders(view: HTMLElement): Promise<string> {
     else orders = (listed as { items: Order[] }).items;
   } else fallback = true;
   if (fallback) {
-    const found = await Promise.all(knownOrders().map((id) => must(api.cart.GET("/orders/{order_id}", { params: { path: { order_id: id } } })).catch(() => null)));
+    const found = await Promise.all(knownOrders().map((id) => getOrder(id).catch(() => null)));
     orders = found.filter((o): o is Order => o !== null);
   }
   clear(view, h("h1", {}, "My orders"),
