@@ -3,7 +3,7 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 export UV_PROJECT_ENVIRONMENT ?= .venv
 
-.PHONY: help deps up down test chaos lint infra infra-down bench schemas
+.PHONY: help deps up down test chaos lint infra infra-down bench schemas web client
 
 help:
 	@echo "make up          set up what is missing and run the whole platform locally (gateway on :8080)"
@@ -13,6 +13,8 @@ help:
 	@echo "make infra-down  stop the real parts"
 	@echo "make chaos       the long fault harness (every fault, 45 s broker outage) on private Kafka/PostgreSQL"
 	@echo "make bench       the benchmarks (table on stdout, JSON under var/bench/)"
+	@echo "make web         build the storefront (web/dist) when missing or stale"
+	@echo "make client      regenerate clients/typescript from the services' OpenAPI documents"
 
 deps:
 	@bash deploy/local/deps.sh
@@ -46,3 +48,10 @@ bench: deps
 
 schemas: deps
 	uv run --frozen python -m clinic_shared.events.schemas
+
+web:
+	@bash deploy/local/web.sh build
+
+client: deps
+	uv run --frozen python clients/typescript/scripts/dump_openapi.py clients/typescript/openapi
+	cd clients/typescript && node scripts/generate.mjs

@@ -8,7 +8,13 @@
 #   deploy/local/gateway.sh status   print whether it runs (exit 0) or not (exit 3)
 #
 # Environment: GATEWAY_PORT (8080), CATALOG_PORT (8101), PRICING_PORT (8102), CART_PORT (8103),
-# CONTENT_PORT (8104), <SVC>_REPLICAS / <SVC>_PORTS (one upstream server per replica), GATEWAY_RATE (50r/s), GATEWAY_BURST (100), GATEWAY_CORS_ORIGIN (*).
+# CONTENT_PORT (8104), <SVC>_REPLICAS / <SVC>_PORTS (one upstream server per replica), GATEWAY_RATE (50r/s),
+# GATEWAY_BURST (100), GATEWAY_CORS_ORIGIN (*),
+# STRIPE_API_BASE (when it is a loopback mock such as localstripe, the storefront pays through
+# /stripe-dev/ on the gateway; otherwise that location does not exist).
+#
+# The storefront is web/dist (built by deploy/local/web.sh, which `make up` and `make test` run);
+# until it is built the gateway serves deploy/gateway/static/, a page that says so.
 set -euo pipefail
 
 PART=gateway
@@ -30,7 +36,8 @@ GATEWAY_PORT="${GATEWAY_PORT:-8080}"
 # shellcheck disable=SC2016  # single quotes on purpose: envsubst wants the literal names
 TEMPLATE_VARS='${NGINX_USER_DIRECTIVE} ${NGINX_WORKERS} ${NGINX_PREFIX} ${STATIC_ROOT}
 ${GATEWAY_LISTEN} ${GATEWAY_RATE} ${GATEWAY_BURST} ${GATEWAY_CORS_ORIGIN}
-${CATALOG_UPSTREAM} ${PRICING_UPSTREAM} ${CART_UPSTREAM} ${CONTENT_UPSTREAM}'
+${CATALOG_UPSTREAM} ${PRICING_UPSTREAM} ${CART_UPSTREAM} ${CONTENT_UPSTREAM}
+${STOREFRONT_CONFIG} ${STRIPE_DEV_LOCATION}'
 
 find_nginx() {
     local candidate
@@ -57,24 +64,50 @@ choose_worker_user() {
     [[ $EUID -eq 0 ]] || return 0
     local group
     group="$(id -gn nobody 2>/dev/null || echo nogroup)"
-    if runuser -u nobody -- test -r "$GATEWAY_DIR/static/index.html" 2>/dev/null; then
+    if runuser -u nobody -- test -r "$STATIC_ROOT/index.html" 2>/dev/null; then
         WORKER_USER="nobody:$group"
         NGINX_USER_DIRECTIVE="user nobody $group;"
     else
         WORKER_USER="root:root"
-        NGINX_USER_DIRECTIVE="user root root;  # nobody cannot read $GATEWAY_DIR/static"
-        log "workers run as root: user nobody cannot read $GATEWAY_DIR/static"
+        NGINX_USER_DIRECTIVE="user root root;  # nobody cannot read $STATIC_ROOT"
+        log "workers run as root: user nobody cannot read $STATIC_ROOT"
+    fi
+}
+
+# The storefront's build when there is one, else the placeholder page.
+choose_static_root() {
+    STATIC_ROOT="$GATEWAY_DIR/static"
+    if [[ -s "$REPO_ROOT/web/dist/index.html" ]]; then
+        STATIC_ROOT="$REPO_ROOT/web/dist"
+    else
+        log "web/dist is not built (deploy/local/web.sh builds it): serving the placeholder page"
+    fi
+}
+
+# Payments in the storefront: with Stripe's real API the browser would use Stripe.js; with a
+# local mock on loopback (localstripe) it calls the mock's API through the gateway, same origin,
+# so the Content-Security-Policy stays 'self' only. localstripe accepts any sk_test_ key and no
+# publishable key on these calls; the key below is a placeholder for the mock, not the cart's.
+choose_payments() {
+    local base="${STRIPE_API_BASE:-}"
+    STRIPE_DEV_LOCATION="        # (no /stripe-dev/: Stripe's API is not a local mock)"
+    STOREFRONT_CONFIG='{"payments":{"mode":"stripe"}}'
+    if [[ "$base" =~ ^http://(127\.0\.0\.1|localhost):([0-9]+)/?$ ]]; then
+        STRIPE_DEV_LOCATION="        location /stripe-dev/ { client_max_body_size 64k; proxy_pass http://127.0.0.1:${BASH_REMATCH[2]}/; }"
+        STOREFRONT_CONFIG='{"payments":{"mode":"localstripe","api":"/stripe-dev","key":"sk_test_storefront_localstripe_only"}}'
     fi
 }
 
 # Renders the template into $CONF.new and validates it with `nginx -t`.
 render() {
     mkdir -p "$PREFIX"/{conf,logs} "$PREFIX"/tmp/{client_body,proxy,fastcgi,uwsgi,scgi}
+    choose_static_root
+    choose_payments
     choose_worker_user
     # Workers write request bodies and proxied responses into tmp/.
     [[ -z "$WORKER_USER" ]] || chown -R "$WORKER_USER" "$PREFIX/tmp"
 
-    export NGINX_USER_DIRECTIVE NGINX_PREFIX="$PREFIX" STATIC_ROOT="$GATEWAY_DIR/static"
+    export NGINX_USER_DIRECTIVE NGINX_PREFIX="$PREFIX" STATIC_ROOT STOREFRONT_CONFIG STRIPE_DEV_LOCATION
     export NGINX_WORKERS="${NGINX_WORKERS:-2}"
     export GATEWAY_LISTEN="127.0.0.1:$GATEWAY_PORT"
     export GATEWAY_RATE="${GATEWAY_RATE:-50r/s}" GATEWAY_BURST="${GATEWAY_BURST:-100}"

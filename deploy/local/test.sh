@@ -6,6 +6,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 bash deploy/local/tools.sh
 infra_env="$(bash deploy/local/infra.sh up)" || { echo "make test: the real parts did not start (above)" >&2; exit 1; }
 eval "$infra_env"
+bash deploy/local/web.sh build >&2 || { echo "make test: the storefront did not build (above)" >&2; exit 1; }
 echo "== static checks" >&2
 uv run --frozen ruff check .
 uv run --frozen lint-imports

@@ -26,6 +26,7 @@ curl -fsS -X POST "$LOCALSTRIPE_URL/_config/webhooks/clinic" \
     || echo "up: could not register the webhook with localstripe (payments will not be confirmed)" >&2
 uv run --frozen clinic-topics >/dev/null
 bash deploy/local/services.sh start
+bash deploy/local/web.sh build >&2
 bash deploy/local/gateway.sh start >&2
 api="http://127.0.0.1:$GATEWAY_PORT/api"
 for svc in catalog pricing content; do
@@ -37,6 +38,7 @@ cat <<MSG
 
 The clinic platform is up.
   storefront      http://127.0.0.1:$GATEWAY_PORT/
+  ops console     http://127.0.0.1:$GATEWAY_PORT/#/ops  (sign in with a development identity, roles ops + moderator)
   catalog API     $api/catalog/products          (docs: $api/catalog/docs)
   pricing API     $api/pricing/prices/TROCHE-30D-100
   cart API        $api/cart/                      (POST /carts)

@@ -22,8 +22,11 @@ def test_every_service_answers_healthz_and_readyz_through_the_gateway_on_the_emb
             ready = client.get(f"/api/{svc}/readyz")
             assert ready.status_code == 200, (svc, ready.text, embedded_stack.logs())
             assert client.get(f"/api/{svc}/asyncapi.json").json()["asyncapi"] == "3.0.0"
-            assert "clinic_outbox_backlog" in client.get(f"/api/{svc}/metrics").text
+            # Metrics are scraped from the service itself; the gateway does not serve them.
+            direct = httpx.get(f"http://127.0.0.1:{embedded_stack.env[f'{svc.upper()}_PORT']}/metrics", timeout=10)
+            assert "clinic_outbox_backlog" in direct.text
+            assert client.get(f"/api/{svc}/metrics").status_code == 404
         storefront = client.get("/")
-        assert storefront.status_code == 200 and "Your Cart is empty!" in storefront.text
+        assert storefront.status_code == 200 and "content-security-policy" in storefront.headers
         products = client.get("/api/catalog/products").json()
         assert products["total"] >= 6, "the demo data is loaded"

@@ -15,6 +15,7 @@ from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from clinic_shared.asyncapi import asyncapi_document
+from clinic_shared.devtools import DEV_ENVIRONMENTS, dev_router, figures_router
 from clinic_shared.errors import install_error_handlers
 from clinic_shared.logs import request_id_var
 from clinic_shared.metrics import HTTP_LATENCY, HTTP_REQUESTS
@@ -54,6 +55,9 @@ def create_service_app(
     _install_request_middleware(app, runtime.service)
     app.include_router(_ops_router(runtime))
     app.include_router(dead_letter_router(runtime))
+    app.include_router(figures_router(runtime))
+    if runtime.settings.environment in DEV_ENVIRONMENTS:  # never in production: the route is absent
+        app.include_router(dev_router(runtime))
     for router in routers:
         app.include_router(router)
     FastAPIInstrumentor.instrument_app(app, excluded_urls="healthz,readyz,metrics")

@@ -128,3 +128,17 @@ async def test_invalid_input_gets_a_4xx_with_a_message_never_a_500(catalog: http
     assert (await catalog.patch("/products/00000000-0000-0000-0000-000000000000", json={"name": "x"}, headers=EDITOR)).status_code == 404
     assert (await catalog.patch("/products/nope", json={"name": "x"}, headers=EDITOR)).status_code == 422
     assert (await catalog.patch("/products/nope", json={"name": None}, headers=EDITOR)).status_code == 422
+
+
+async def test_filters_accept_their_values_in_any_case_as_people_type_them(catalog: httpx.AsyncClient) -> None:
+    await _load_demo(catalog)
+    infusion = ["ketamine-iv-infusion"]
+    assert await _slugs(catalog, route="iv") == infusion
+    assert await _slugs(catalog, route="Iv") == infusion
+    assert await _slugs(catalog, route="SUBLINGUAL") == ["ketamine-sublingual-troches"]
+    assert await _slugs(catalog, category="Infusion") == infusion
+    assert await _slugs(catalog, condition="Bipolar") == await _slugs(catalog, condition="bipolar")
+    assert await _slugs(catalog, condition="Chronic Pain") == await _slugs(catalog, condition="chronic_pain")
+    # A word the catalog does not know is still a clear 422.
+    unknown = await catalog.get("/products", params={"route": "oral"})
+    assert unknown.status_code == 422, unknown.text

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import asdict
-from typing import Annotated
+from enum import StrEnum
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, Path, Query, Response
+from pydantic import BeforeValidator
 
 from catalog.adapters.repository import ProductFilter
 from catalog.domain.product import Product
@@ -22,6 +24,24 @@ SlugPath = Annotated[str, Path(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", max_length
 IdPath = Annotated[str, Path(pattern=r"^[0-9a-f-]{36}$")]
 EDITOR_ERRORS = problem_responses(401, 403, 404, 409, 422)
 CHANGE_ERRORS = problem_responses(400, 401, 403, 404, 409, 422)
+
+
+def _as_typed(vocabulary: type[StrEnum]) -> BeforeValidator:
+    """A filter value as people type it: any case, spaces or hyphens for underscores (`iv`, `PTSD`,
+    `nasal spray`). Anything else is left as it came, for the enum to refuse with a 422."""
+    words = {member.value.casefold().replace("_", " "): member.value for member in vocabulary}
+
+    def _normalise(value: Any) -> Any:
+        if isinstance(value, str):
+            return words.get(" ".join(value.replace("_", " ").replace("-", " ").split()).casefold(), value)
+        return value
+
+    return BeforeValidator(_normalise)
+
+
+ConditionQuery = Annotated[Condition | None, _as_typed(Condition)]
+RouteQuery = Annotated[Route | None, _as_typed(Route)]
+CategoryQuery = Annotated[Category | None, _as_typed(Category)]
 
 
 def _out(p: Product, response: Response | None = None) -> ProductOut:
@@ -56,14 +76,15 @@ IfMatch = Annotated[str | None, Header(alias="If-Match", max_length=40,
 @router.get("", response_model=ProductList, responses=problem_responses(422))
 async def list_products(
     runtime: RuntimeDep,
-    condition: Condition | None = None,
-    route: Route | None = None,
-    category: Category | None = None,
+    condition: ConditionQuery = None,
+    route: RouteQuery = None,
+    category: CategoryQuery = None,
     q: Annotated[str | None, Query(max_length=100, pattern=r"^[^\x00-\x1f]*$")] = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
     offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
 ) -> ProductList:
-    """Products for sale, in a stable order (name, then id), filtered and paginated."""
+    """Products for sale, in a stable order (name, then id), filtered and paginated. The filters
+    accept their values in any case, with spaces or hyphens for underscores (`route=iv`)."""
     f = ProductFilter(condition=condition, route=route, category=category, q=q.strip() if q else None)
     items, total = await svc.list_products(runtime, f, limit, offset)
     return ProductList(items=[_out(p) for p in items], total=total, limit=limit, offset=offset)
