@@ -20,6 +20,8 @@ DECISIONS = {"clinic.pricing.price-match-approved.v1", "clinic.pricing.price-mat
 GRANTS = {"clinic.pricing.discount-granted.v1", "clinic.pricing.discount-granted.v2"}
 REDEEMED = "clinic.pricing.discount-redeemed.v1"
 ORDER_PAID = "clinic.cart.order-paid.v1"
+REFUND_APPROVED = "clinic.pricing.price-match-refund-approved.v1"
+ORDER_REFUNDED = "clinic.cart.order-refunded.v1"
 
 
 @dataclass(frozen=True)
@@ -144,7 +146,8 @@ def check_consumers(h: History) -> list[str]:
 
 
 def check_business(h: History) -> list[str]:
-    """Each accepted report is decided once; each approved one has one discount (and one grant event);
+    """Each accepted report is decided once; each approved one has one discount (and one grant event), or,
+    reported after the customer bought the SKU, one refund approval that the cart refunded exactly once;
     each discount is redeemed at most once; each paid order has exactly one OrderPaid."""
     out: list[str] = []
     evs = _events(h.records)
@@ -152,6 +155,9 @@ def check_business(h: History) -> list[str]:
     grants = Counter(str(r.data.get("report_id")) for r in evs if r.type in GRANTS and r.data)
     redemptions = Counter(str(r.data.get("discount_id")) for r in evs if r.type == REDEEMED and r.data)
     paid = Counter(str(r.data.get("order_id")) for r in evs if r.type == ORDER_PAID and r.data)
+    refund_approvals = Counter(str(r.data.get("report_id")) for r in evs if r.type == REFUND_APPROVED and r.data)
+    refunded = Counter(str(r.data.get("report_id")) for r in evs
+                       if r.type == ORDER_REFUNDED and r.data and r.data.get("reason") == "price_match")
     discounts_of = Counter(h.discounts.values())
     for report_id in sorted(h.accepted_reports):
         status = h.reports.get(report_id)
@@ -162,7 +168,14 @@ def check_business(h: History) -> list[str]:
         if decisions[report_id] != expected:
             out.append(f"report {report_id} ({status}) has {decisions[report_id]} decision events, not {expected}")
     for report_id, status in sorted(h.reports.items()):
-        if status == "approved":
+        if status == "approved" and refund_approvals[report_id]:
+            # A price match after purchase: the difference is refunded on the order, no discount.
+            if refund_approvals[report_id] != 1 or discounts_of[report_id] or grants[report_id]:
+                out.append(f"approved report {report_id} has {refund_approvals[report_id]} refund approvals and "
+                           f"{discounts_of[report_id]} discounts, not one refund and no discount")
+            if refunded[report_id] != 1:
+                out.append(f"approved report {report_id} was refunded {refunded[report_id]} times, not once")
+        elif status == "approved":
             if discounts_of[report_id] != 1:
                 out.append(f"approved report {report_id} has {discounts_of[report_id]} discounts, not 1")
             if grants[report_id] != 1:

@@ -84,6 +84,22 @@ def test_business_rules() -> None:
     assert not any("r1" in v for v in found)
 
 
+def test_a_price_match_after_purchase_is_one_refund_approval_refunded_once() -> None:
+    pm, orders = "p.pricing.price-match.v1", "p.cart.order.v1"
+    approved = "clinic.pricing.price-match-approved.v1"
+    refund = "clinic.pricing.price-match-refund-approved.v1"
+    refunded = "clinic.cart.order-refunded.v1"
+    records = [rec(0, "d1", topic=pm, type_=approved, key="c", report_id="r1"),
+               rec(1, "f1", topic=pm, type_=refund, key="c", report_id="r1", order_id="o1"),
+               rec(0, "o1", topic=orders, type_=refunded, key="o1", report_id="r1", order_id="o1", reason="price_match"),
+               rec(2, "d2", topic=pm, type_=approved, key="c", report_id="r2"),
+               rec(3, "f2", topic=pm, type_=refund, key="c", report_id="r2", order_id="o2")]
+    h = History(records=records, reports={"r1": "approved", "r2": "approved"}, accepted_reports={"r1", "r2"})
+    found = check_business(h)
+    assert not any("r1" in v for v in found), found
+    assert any("r2" in v and "refunded 0 times" in v for v in found), found
+
+
 def test_read_models_dlq_lag_and_acknowledged_writes() -> None:
     h = History(read_models={"cart prices": ({"A": 1, "B": 2}, {"A": 1, "B": 3, "C": 1})})
     found = check_read_models(h)

@@ -106,7 +106,9 @@ class Workload:
         body = {"sku": DISCOUNTED_SKU, "competitor_name": "MindBridge Clinic",
                 "competitor_url": "https://mindbridge-clinic.example/ketamine-troches", "competitor_price": price,
                 "currency": "USD", "region": "CA", "observed_at": datetime.now(UTC).isoformat(),
-                "proof_url": "https://mindbridge-clinic.example/ketamine-troches#price"}
+                "proof_url": "https://mindbridge-clinic.example/ketamine-troches#price",
+                # The competitor's product, checked against our SKU's variant (same strength and supply).
+                "competitor_product": "Ketamine troches", "competitor_strength": "100 mg", "competitor_quantity": 30}
         key = f"chaos-{self.tag}-report-{i}"
         out = self.call(f"report {i}", lambda: self.api.post(
             "/api/pricing/price-match/reports", json=body, headers={**me, "Idempotency-Key": key}), ok=(202,))
