@@ -1,0 +1,181 @@
+"""HTTP through the gateway: the catalog list and a cart add on the running stack, against a minimal
+endpoint (bench/minimal_app.py: FastAPI under uvicorn, same bytes answered) behind a second gateway
+rendered from the same nginx template by the same deploy/local/gateway.sh, with the same rate limit.
+
+Closed loop (a fixed number of connections, each sending its next request when the last answered),
+driven by wrk when it is installed (C, two threads, so the client is not what limits), else by httpx.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import httpx
+from common import ROOT, free_port, latency_summary, ratio
+from pipeline import SKU, _request
+
+from clinic_shared.testing.plugin import auth_headers
+
+ADD_BODY = json.dumps({"sku": SKU, "quantity": 1})
+WRK_SCRIPT = """
+local carts = {%(carts)s}
+local n = 0
+function setup(thread) thread:set("offset", n * 997); n = n + 1 end
+function init(args) i = offset or 0 end
+wrk.method = "POST"
+wrk.body = '%(body)s'
+wrk.headers["Content-Type"] = "application/json"
+wrk.headers["Authorization"] = "%(auth)s"
+request = function()
+  i = i + 1
+  return wrk.format(nil, "/api/cart/carts/" .. carts[(i %% #carts) + 1] .. "/items")
+end
+"""
+
+
+def _units(value: str) -> float:
+    m = re.fullmatch(r"([\d.]+)(us|ms|s|m)", value)
+    if not m:
+        return float("nan")
+    return float(m[1]) * {"us": 1e-3, "ms": 1.0, "s": 1000.0, "m": 60000.0}[m[2]]
+
+
+def wrk(url: str, seconds: float, connections: int, script: str | None = None) -> dict[str, Any]:
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as f:
+        f.write(script or "")
+    try:
+        args = ["wrk", "-t2", f"-c{connections}", f"-d{max(1, round(seconds))}s", "--latency", "--timeout", "10s"]
+        if script:
+            args += ["-s", f.name]
+        out = subprocess.run([*args, url], capture_output=True, text=True, timeout=seconds + 60, check=True).stdout
+    finally:
+        os.unlink(f.name)
+    rps = re.search(r"Requests/sec:\s+([\d.]+)", out)
+    total = re.search(r"(\d+) requests in", out)
+    non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    sock = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
+    dist = dict(re.findall(r"^\s+(50|75|90|99)%\s+(\S+)", out, re.M))
+    return {"client": "wrk", "connections": connections, "requests": int(total[1]) if total else 0,
+            "requests_per_s": float(rps[1]) if rps else 0.0,
+            "errors": (int(non2xx[1]) if non2xx else 0) + (sum(map(int, sock.groups())) if sock else 0),
+            "p50_ms": _units(dist["50"]) if "50" in dist else None,
+            "p99_ms": _units(dist["99"]) if "99" in dist else None}
+
+
+async def _httpx_loop(base: str, seconds: float, connections: int, method: str, paths: list[str],
+                      headers: dict[str, str], body: str | None) -> dict[str, Any]:
+    limits = httpx.Limits(max_connections=connections, max_keepalive_connections=connections)
+    samples: list[float] = []
+    errors = 0
+    async with httpx.AsyncClient(base_url=base, timeout=10, limits=limits) as client:
+        end = time.perf_counter() + seconds
+
+        async def worker(w: int) -> None:
+            nonlocal errors
+            i = w * 997
+            while time.perf_counter() < end:
+                i += 1
+                t = time.perf_counter()
+                try:
+                    r = await client.request(method, paths[i % len(paths)], headers=headers, content=body)
+                    if r.status_code >= 300:
+                        errors += 1
+                except httpx.HTTPError:
+                    errors += 1
+                samples.append(time.perf_counter() - t)
+
+        await asyncio.gather(*(worker(w) for w in range(connections)))
+    s = latency_summary(samples)
+    return {"client": "httpx", "connections": connections, "requests": len(samples),
+            "requests_per_s": round(len(samples) / seconds, 1), "errors": errors,
+            "p50_ms": s["p50_ms"], "p99_ms": s["p99_ms"]}
+
+
+async def load(base: str, seconds: float, connections: int, *, carts: list[str] | None = None,
+               headers: dict[str, str] | None = None) -> dict[str, Any]:
+    if shutil.which("wrk"):
+        script = None
+        if carts is not None:
+            script = WRK_SCRIPT % {"carts": ",".join(f'"{c}"' for c in carts), "body": ADD_BODY,
+                                   "auth": (headers or {})["Authorization"]}
+            return await asyncio.to_thread(wrk, base, seconds, connections, script)
+        return await asyncio.to_thread(wrk, base + "/api/catalog/products", seconds, connections)
+    if carts is not None:
+        return await _httpx_loop(base, seconds, connections, "POST", [f"/api/cart/carts/{c}/items" for c in carts],
+                                 {**(headers or {}), "Content-Type": "application/json"}, ADD_BODY)
+    return await _httpx_loop(base, seconds, connections, "GET", ["/api/catalog/products"], {}, None)
+
+
+@contextmanager
+def minimal_gateway(bodies: dict[str, str], state: Path) -> Iterator[str]:
+    """The minimal app on its own port, and a gateway (same template, same script, same limits) whose
+    every service upstream is that app."""
+    state.mkdir(parents=True, exist_ok=True)
+    (state / "bodies.json").write_text(json.dumps(bodies))
+    app_port, gw_port = free_port(), free_port()
+    env = {**os.environ, "BENCH_MINIMAL_BODIES": str(state / "bodies.json"), "GATEWAY_STATE_DIR": str(state / "nginx"),
+           "GATEWAY_PORT": str(gw_port), "GATEWAY_RATE": "2000r/s", "GATEWAY_BURST": "2000"}
+    for svc in ("CATALOG", "PRICING", "CART", "CONTENT"):
+        env[f"{svc}_PORT"], env[f"{svc}_PORTS"], env[f"{svc}_REPLICAS"] = str(app_port), str(app_port), "1"
+    log = (state / "minimal.log").open("w")
+    app = subprocess.Popen([sys.executable, "-m", "uvicorn", "--factory", "minimal_app:create_app", "--app-dir",
+                            str(ROOT / "bench"), "--host", "127.0.0.1", "--port", str(app_port), "--no-access-log"],
+                           cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if httpx.get(f"http://127.0.0.1:{app_port}/readyz", timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if app.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"the minimal app did not start: {(state / 'minimal.log').read_text()[-1500:]}")
+            time.sleep(0.2)
+        subprocess.run(["bash", "deploy/local/gateway.sh", "start"], cwd=ROOT, env=env, check=True,
+                       capture_output=True, timeout=120)
+        try:
+            yield f"http://127.0.0.1:{gw_port}"
+        finally:
+            subprocess.run(["bash", "deploy/local/gateway.sh", "stop"], cwd=ROOT, env=env, capture_output=True,
+                           timeout=120)
+    finally:
+        app.terminate()
+        try:
+            app.wait(10)
+        except subprocess.TimeoutExpired:
+            app.kill()
+        log.close()
+
+
+async def run_http(stack: Any, seconds: float, connections: int, carts_n: int) -> dict[str, Any]:
+    headers = auth_headers("bench-http", "customer")
+    async with httpx.AsyncClient(base_url=stack.gateway, timeout=30) as gw:
+        products = (await _request(gw, "GET", "/api/catalog/products")).text
+        carts = [(await _request(gw, "POST", "/api/cart/carts", headers=headers)).json()["id"] for _ in range(carts_n)]
+        cart = (await _request(gw, "POST", f"/api/cart/carts/{carts[0]}/items",
+                               headers={**headers, "Content-Type": "application/json"}, content=ADD_BODY)).text
+    out: dict[str, Any] = {"seconds": seconds, "connections": connections}
+    out["catalog_list"] = await load(stack.gateway, seconds, connections)
+    out["cart_add"] = await load(stack.gateway, seconds, connections, carts=carts, headers=headers)
+    with minimal_gateway({"products": products, "cart": cart}, stack.state_dir / "bench-minimal") as minimal:
+        out["minimal_list"] = await load(minimal, seconds, connections)
+        out["minimal_add"] = await load(minimal, seconds, connections, carts=carts, headers=headers)
+    out["ratios"] = {
+        "catalog_list_vs_minimal_rate": ratio(out["catalog_list"]["requests_per_s"],
+                                              out["minimal_list"]["requests_per_s"]),
+        "cart_add_vs_minimal_rate": ratio(out["cart_add"]["requests_per_s"], out["minimal_add"]["requests_per_s"]),
+    }
+    return out
