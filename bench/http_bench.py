@@ -17,7 +17,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -160,7 +160,8 @@ def minimal_gateway(bodies: dict[str, str], state: Path) -> Iterator[str]:
         log.close()
 
 
-async def run_http(stack: Any, seconds: float, connections: int, carts_n: int) -> dict[str, Any]:
+async def run_http(stack: Any, seconds: float, connections: int, carts_n: int,
+                   on_load: Callable[[], None] | None = None) -> dict[str, Any]:
     headers = auth_headers("bench-http", "customer")
     async with httpx.AsyncClient(base_url=stack.gateway, timeout=30) as gw:
         products = (await _request(gw, "GET", "/api/catalog/products")).text
@@ -168,6 +169,8 @@ async def run_http(stack: Any, seconds: float, connections: int, carts_n: int) -
         cart = (await _request(gw, "POST", f"/api/cart/carts/{carts[0]}/items",
                                headers={**headers, "Content-Type": "application/json"}, content=ADD_BODY)).text
     out: dict[str, Any] = {"seconds": seconds, "connections": connections}
+    if on_load:
+        on_load()  # (the catalog list is what a profile taken now sees)
     out["catalog_list"] = await load(stack.gateway, seconds, connections)
     out["cart_add"] = await load(stack.gateway, seconds, connections, carts=carts, headers=headers)
     with minimal_gateway({"products": products, "cart": cart}, stack.state_dir / "bench-minimal") as minimal:

@@ -15,8 +15,10 @@ rate limit, which the offered load alone must respect.
 from __future__ import annotations
 
 import asyncio
+import os
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -125,9 +127,12 @@ class Pipeline:
             customer = (await make_customers(self.gw, 1, f"{tag}-warm{uuid.uuid4().hex[:4]}"))[0]
         raise RuntimeError(f"the pipeline does not answer: {result}")
 
-    async def step(self, rate: float, duration: float, tag: str) -> dict[str, Any]:
+    async def step(self, rate: float, duration: float, tag: str,
+                   on_load: Callable[[], None] | None = None) -> dict[str, Any]:
         n = max(1, round(rate * duration))
         customers = await make_customers(self.gw, n, tag)
+        if on_load:
+            on_load()
         cpu0 = cpu_seconds()
         start = time.perf_counter() + 0.1
         tasks = []
@@ -157,6 +162,7 @@ class Pipeline:
                 "held": held, "visible_latency": latency_summary(visible), "post_latency": latency_summary(posts),
                 "after_post_latency": latency_summary(after),
                 "client_schedule_lag_ms": round(lag * 1000, 1),
+                "load_average_1m": round(os.getloadavg()[0], 2),
                 "client_cpu_share": round((cpu_seconds() - cpu0) / elapsed, 2)}
 
 
@@ -168,9 +174,11 @@ def cart_urls(stack: Any) -> list[str]:
 
 
 async def run_pipeline(stack: Any, rates: list[float], duration: float, *, visible_timeout: float = 15.0,
-                       hold: tuple[float, float] | None = None, all_steps: bool = False) -> dict[str, Any]:
+                       hold: tuple[float, float] | None = None, all_steps: bool = False,
+                       on_load: Callable[[], None] | None = None) -> dict[str, Any]:
     """Every offered rate in turn (stopping after the first one not held, unless all_steps), then the
-    optional hold step (rate, seconds)."""
+    hold step (rate, seconds) unless a step of the ramp at that rate or below was not held (it would
+    only measure a backlog). on_load is called when the first measured load begins."""
     pipe = Pipeline(stack.gateway, cart_urls(stack), visible_timeout)
     run = uuid.uuid4().hex[:6]
     try:
@@ -181,13 +189,17 @@ async def run_pipeline(stack: Any, rates: list[float], duration: float, *, visib
             if steps and not steps[-1]["held"] and not all_steps:
                 skipped.append(rate)
                 continue
-            steps.append(await pipe.step(rate, duration, f"{run}-{rate:g}"))
+            steps.append(await pipe.step(rate, duration, f"{run}-{rate:g}", on_load))
+            on_load = None
             await asyncio.sleep(1.0)  # let the backlog of the step drain before the next
         held_rates = [s["offered_per_s"] for s in steps if s["held"]]
         out: dict[str, Any] = {"steps": steps, "skipped_after_saturation": skipped,
                                "highest_rate_held": max(held_rates) if held_rates else None,
                                "highest_rate_achieved": max((s["achieved_per_s"] for s in steps), default=None)}
-        if hold:
+        failed_below = [s["offered_per_s"] for s in steps if not s["held"] and hold and s["offered_per_s"] <= hold[0]]
+        if hold and failed_below:
+            out["hold_not_run"] = f"{failed_below[0]:g}/s was not held in the ramp"
+        elif hold:
             out["hold"] = await pipe.step(hold[0], hold[1], f"{run}-hold")
         return out
     finally:

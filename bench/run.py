@@ -114,41 +114,60 @@ def messaging(events: int) -> dict[str, Any]:
         return json.loads(path.read_text())
 
 
-@contextmanager
-def profiling(stack: Any, seconds: int, out: Path, stamp: str) -> Iterator[dict[str, Any]]:
-    """py-spy record (raw collapsed stacks) of pricing and cart while the block runs."""
-    found: dict[str, Any] = {}
-    spy = shutil.which("py-spy") or shutil.which("py-spy", path=str(ROOT / ".venv" / "bin"))
-    procs = []
-    if seconds and spy:
-        for svc in ("pricing", "cart"):
-            pidfile = next(iter(sorted((stack.state_dir / "run").glob(f"{svc}*.pid"))), None)
+class Profiler:
+    """py-spy record (raw collapsed stacks, 50 Hz) of the first replica of each service, started by
+    `start()` (the benchmark calls it when its measured load begins) for a fixed number of seconds."""
+
+    def __init__(self, stack: Any, seconds: int, out: Path, stamp: str, services: tuple[str, ...]) -> None:
+        self.stack, self.seconds, self.out, self.stamp, self.services = stack, seconds, out, stamp, services
+        self.procs: list[tuple[str, Path, subprocess.Popen[bytes]]] = []
+        self.found: dict[str, Any] = {}
+
+    def start(self) -> None:
+        if not self.seconds or self.procs or self.found:
+            return
+        spy = shutil.which("py-spy") or shutil.which("py-spy", path=str(ROOT / ".venv" / "bin"))
+        if not spy:
+            self.found["error"] = "py-spy is not installed (uv tool install py-spy==0.4.3)"
+            return
+        for svc in self.services:
+            pidfile = next(iter(sorted((self.stack.state_dir / "run").glob(f"{svc}*.pid"))), None)
             if pidfile is None:
                 continue
-            path = out / f"profile-{stamp}-{svc}.txt"
-            procs.append((svc, path, subprocess.Popen(
-                [spy, "record", "--pid", pidfile.read_text().strip(), "--duration", str(seconds), "--rate", "50",
+            path = self.out / f"profile-{self.stamp}-{svc}-{time.time_ns() % 10**6}.txt"
+            self.procs.append((svc, path, subprocess.Popen(
+                [spy, "record", "--pid", pidfile.read_text().strip(), "--duration", str(self.seconds), "--rate", "50",
                  "--format", "raw", "--output", str(path), "--nonblocking"],
                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)))
-    elif seconds:
-        found["error"] = "py-spy is not installed (uv tool install py-spy==0.4.3)"
-    try:
-        yield found
-    finally:
-        for svc, path, proc in procs:
+
+    def finish(self) -> dict[str, Any]:
+        for svc, path, proc in self.procs:
             try:
-                proc.wait(seconds + 60)
+                proc.wait(self.seconds + 60)
             except subprocess.TimeoutExpired:
                 proc.kill()
-            found[svc] = {"file": str(path), "top": summarize_profile(path)}
+            self.found[svc] = {"file": str(path), "seconds": self.seconds, **summarize_profile(path)}
+        self.procs = []
+        return self.found
+
+
+APP_PACKAGES = {"pricing", "cart", "catalog", "content", "clinic_shared"}
+
+
+def _library(frame: str) -> str:
+    """'Connection.execute (asyncpg/connection.py:377)' -> 'asyncpg'; stdlib modules by their module."""
+    where = frame.rpartition("(")[2].rstrip(")")
+    first = where.split("/", 1)[0].split(":", 1)[0]
+    return first.removesuffix(".py") or "?"
 
 
 def summarize_profile(path: Path, top: int = 12) -> dict[str, Any]:
-    """From py-spy's collapsed stacks: the share of samples per innermost frame and per frame anywhere."""
+    """From py-spy's collapsed stacks: the share of samples whose innermost frame is in each library
+    (self time by library), and the application functions with the largest inclusive share."""
     if not path.exists():
         return {}
-    own: dict[str, int] = {}
-    inclusive: dict[str, int] = {}
+    by_library: dict[str, int] = {}
+    app: dict[str, int] = {}
     total = 0
     for line in path.read_text().splitlines():
         stack, _, count = line.rpartition(" ")
@@ -157,14 +176,16 @@ def summarize_profile(path: Path, top: int = 12) -> dict[str, Any]:
         n = int(count)
         total += n
         frames = stack.split(";")
-        own[frames[-1]] = own.get(frames[-1], 0) + n
+        lib = _library(frames[-1])
+        by_library[lib] = by_library.get(lib, 0) + n
         for f in set(frames):
-            inclusive[f] = inclusive.get(f, 0) + n
+            if _library(f) in APP_PACKAGES:
+                app[f] = app.get(f, 0) + n
 
     def best(d: dict[str, int]) -> list[list[Any]]:
         return [[k, round(v / total, 3)] for k, v in sorted(d.items(), key=lambda kv: -kv[1])[:top]] if total else []
 
-    return {"samples": total, "self": best(own), "inclusive": best(inclusive)}
+    return {"samples": total, "self_by_library": best(by_library), "app_inclusive": best(app)}
 
 
 def pipeline_on(infra: Infra, args: argparse.Namespace, *, embedded: bool, replicas: int, rates: list[float],
@@ -175,16 +196,20 @@ def pipeline_on(infra: Infra, args: argparse.Namespace, *, embedded: bool, repli
     with stack_for(infra, embedded=embedded, replicas=replicas) as stack:
         result: dict[str, Any] = {"database": label, "replicas": replicas,
                                   "stack_start_s": round(time.monotonic() - t0, 1)}
-        with profiling(stack, args.profile_seconds if extras and hold else 0, args.out, stamp) as profile:
-            result.update(asyncio.run(pipeline.run_pipeline(
-                stack, rates, args.duration, visible_timeout=args.visible_timeout, hold=hold,
-                all_steps=args.all_steps)))
-        if profile:
+        profiler = Profiler(stack, args.profile_seconds if extras else 0, args.out, stamp, ("pricing", "cart"))
+        result.update(asyncio.run(pipeline.run_pipeline(
+            stack, rates, args.duration, visible_timeout=args.visible_timeout, hold=hold,
+            all_steps=args.all_steps, on_load=profiler.start)))
+        if profile := profiler.finish():
             result["profile"] = profile
         if extras:
             print("[bench] HTTP through the gateway against the minimal endpoint", flush=True)
+            profiler = Profiler(stack, min(args.profile_seconds, round(args.http_seconds)), args.out, stamp,
+                                ("catalog",))
             result["http"] = asyncio.run(http_bench.run_http(stack, args.http_seconds, args.http_connections,
-                                                             args.http_carts))
+                                                             args.http_carts, on_load=profiler.start))
+            if profile := profiler.finish():
+                result["http"]["profile"] = profile
         stripe = {"stripe-mock": _port(os.environ.get("STRIPE_MOCK_URL")),
                   "localstripe": _port(os.environ.get("LOCALSTRIPE_URL") or infra.localstripe_url)}
         groups = footprint.stack_groups(stack.state_dir, int(infra.kafka.rsplit(":", 1)[1]),
@@ -302,8 +327,16 @@ def table(report: dict[str, Any]) -> str:
         lines.append(f"{run['database']:<9}{run['replicas']:>5}  highest rate held with no errors: "
                      f"{fmt(run.get('highest_rate_held'))}/s; skipped after saturation: "
                      f"{', '.join(map(fmt, run.get('skipped_after_saturation', []))) or 'none'}")
+        if run.get("hold_not_run"):
+            lines.append(f"{run['database']:<9}{run['replicas']:>5}  hold step not run: {run['hold_not_run']}")
     for k, v in report["ratios"].items():
         lines.append(f"ratios {k}: " + ", ".join(f"{a} {fmt(x)}" for a, x in v.items()))
+    for db, run in report["pipeline"].items():
+        profiles = {**(run or {}).get("profile", {}), **((run or {}).get("http") or {}).get("profile", {})}
+        for svc, prof in profiles.items():
+            if isinstance(prof, dict) and prof.get("samples"):
+                libs = ", ".join(f"{k} {round(v * 100)}%" for k, v in prof["self_by_library"][:6])
+                lines.append(f"profile {db} {svc} ({prof['samples']} samples): {libs}")
     http = http_of(report)
     if http:
         lines.append(f"== HTTP through the gateway (closed loop, {http['connections']} connections, "
@@ -385,6 +418,9 @@ def plots(report: dict[str, Any], out: Path, stamp: str) -> list[str]:
     return written
 
 
+SCALE_KEYS = ("database", "replicas", "highest_rate_held", "highest_rate_achieved", "steps")
+
+
 def main(args: argparse.Namespace) -> dict[str, Any]:
     stamp = f"{datetime.now(UTC):%Y%m%dT%H%M%S}"
     args.out.mkdir(parents=True, exist_ok=True)
@@ -411,7 +447,7 @@ def main(args: argparse.Namespace) -> dict[str, Any]:
     scale: dict[str, Any] = {"database": scale_db, "runs": []}
     base = report["pipeline"].get(scale_db)
     if base:
-        scale["runs"].append({k: base[k] for k in ("replicas", "highest_rate_held", "highest_rate_achieved", "steps")})
+        scale["runs"].append({k: base[k] for k in SCALE_KEYS})
     more = [r for r in args.replicas if r > 1]
     if more and not supports_replicas():
         scale["note"] = (f"replicas {more}: not run: tests/e2e/stack.py on this branch has no replicas option "
@@ -420,8 +456,7 @@ def main(args: argparse.Namespace) -> dict[str, Any]:
         for r in more:
             run = pipeline_on(infra, args, embedded=scale_db == "sqlite", replicas=r, rates=args.scale_rates,
                                     hold=None, extras=False, stamp=stamp)
-            scale["runs"].append({k: run[k] for k in ("replicas", "highest_rate_held", "highest_rate_achieved",
-                                                      "steps", "footprint")})
+            scale["runs"].append({k: run[k] for k in (*SCALE_KEYS, "footprint")})
     report["scale"] = scale
     report["ratios"] = ratios(report)
     report["targets"] = targets(report)
