@@ -204,12 +204,15 @@ def pipeline_on(infra: Infra, args: argparse.Namespace, *, embedded: bool, repli
             result["profile"] = profile
         if extras:
             print("[bench] HTTP through the gateway against the minimal endpoint", flush=True)
-            profiler = Profiler(stack, min(args.profile_seconds, round(args.http_seconds)), args.out, stamp,
-                                ("catalog",))
-            result["http"] = asyncio.run(http_bench.run_http(stack, args.http_seconds, args.http_connections,
-                                                             args.http_carts, on_load=profiler.start))
-            if profile := profiler.finish():
-                result["http"]["profile"] = profile
+            seconds = min(args.profile_seconds, round(args.http_seconds))
+            list_profiler = Profiler(stack, seconds, args.out, stamp, ("catalog",))
+            add_profiler = Profiler(stack, seconds, args.out, stamp, ("cart",))
+            result["http"] = asyncio.run(http_bench.run_http(
+                stack, args.http_seconds, args.http_connections, args.http_carts,
+                on_load={"catalog_list": list_profiler.start, "cart_add": add_profiler.start}))
+            profile = {**list_profiler.finish(), **add_profiler.finish()}
+            if profile:
+                result["http"]["profile"] = {("cart_add" if k == "cart" else k): v for k, v in profile.items()}
         stripe = {"stripe-mock": _port(os.environ.get("STRIPE_MOCK_URL")),
                   "localstripe": _port(os.environ.get("LOCALSTRIPE_URL") or infra.localstripe_url)}
         groups = footprint.stack_groups(stack.state_dir, int(infra.kafka.rsplit(":", 1)[1]),
@@ -343,7 +346,7 @@ def table(report: dict[str, Any]) -> str:
                      f"{http['catalog_list']['client']}) ==")
         for k in ("catalog_list", "minimal_list", "cart_add", "minimal_add"):
             v = http[k]
-            lines.append(f"{k:<14} {fmt(v['requests_per_s']):>9} req/s  p50 {fmt(v['p50_ms'])} ms  "
+            lines.append(f"{k:<14} {fmt(v['ok_per_s']):>9} ok/s  p50 {fmt(v['p50_ms'])} ms  "
                          f"p99 {fmt(v['p99_ms'])} ms  errors {v['errors']}")
         for k, v in http["ratios"].items():
             lines.append(f"{k}: {fmt(v)}")
