@@ -40,5 +40,6 @@ def test_the_bench_smoke_completes_and_writes_its_json_and_plots(infra: Infra, t
     assert {"p99_at_100_per_s_ms", "highest_rate_held", "outbox_events_per_s", "catalog_vs_minimal",
             "python_rss_mib"} <= report["targets"].keys()
     assert "== pipeline" in proc.stdout and "== targets ==" in proc.stdout
+    assert len(report["plots"]) >= 2
     for plot in report["plots"]:
         assert Path(plot).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
