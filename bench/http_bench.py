@@ -2,7 +2,8 @@
 endpoint (bench/minimal_app.py: FastAPI under uvicorn, same bytes answered) behind a second gateway
 rendered from the same nginx template by the same deploy/local/gateway.sh, with the same rate limit.
 
-Closed loop (a fixed number of connections, each sending its next request when the last answered),
+Closed loop (a fixed number of connections, each sending its next request when the last answered; the cart adds
+spread over carts of distinct customers, as a signed-in customer has one open cart),
 driven by wrk when it is installed (C, two threads, so the client is not what limits), else by httpx.
 """
 
@@ -17,6 +18,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -24,24 +26,35 @@ from typing import Any
 
 import httpx
 from common import ROOT, free_port, latency_summary, ratio
-from pipeline import SKU, _request
-
-from clinic_shared.testing.plugin import auth_headers
+from pipeline import SKU, Customer, _request, make_customers
 
 UNLIMITED_RATE, UNLIMITED_BURST = "1000000r/s", "1000000"
 ADD_BODY = json.dumps({"sku": SKU, "quantity": 1})
 WRK_SCRIPT = """
 local carts = {%(carts)s}
+local auths = {%(auths)s}
+local threads = {}
 local n = 0
-function setup(thread) thread:set("offset", n * 997); n = n + 1 end
-function init(args) i = offset or 0 end
+function setup(thread) thread:set("offset", n * 997); n = n + 1; table.insert(threads, thread) end
+function init(args) i = offset or 0; codes = {}; sample = "" end
 wrk.method = "POST"
 wrk.body = '%(body)s'
-wrk.headers["Content-Type"] = "application/json"
-wrk.headers["Authorization"] = "%(auth)s"
 request = function()
   i = i + 1
-  return wrk.format(nil, "/api/cart/carts/" .. carts[(i %% #carts) + 1] .. "/items")
+  local k = (i %% #carts) + 1
+  return wrk.format(nil, "/api/cart/carts/" .. carts[k] .. "/items",
+                    {["Content-Type"] = "application/json", ["Authorization"] = auths[k]})
+end
+response = function(status, headers, body)
+  codes[status] = (codes[status] or 0) + 1
+  if status >= 300 and sample == "" then sample = string.sub(body, 1, 300) end
+end
+function done(summary, latency, requests)
+  for _, t in ipairs(threads) do
+    for k, v in pairs(t:get("codes")) do io.write(string.format("status %%d %%d\\n", k, v)) end
+    local s = t:get("sample")
+    if s ~= "" then io.write("sample " .. string.gsub(s, "\\n", " ") .. "\\n") end
+  end
 end
 """
 
@@ -68,17 +81,22 @@ def wrk(url: str, seconds: float, connections: int, script: str | None = None) -
     non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     sock = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
     dist = dict(re.findall(r"^\s+(50|75|90|99)%\s+(\S+)", out, re.M))
+    statuses: dict[str, int] = {}
+    for code, count in re.findall(r"^status (\d+) (\d+)$", out, re.M):
+        statuses[code] = statuses.get(code, 0) + int(count)
+    samples = re.findall(r"^sample (.*)$", out, re.M)
     requests = int(total[1]) if total else 0
     errors = (int(non2xx[1]) if non2xx else 0) + (sum(map(int, sock.groups())) if sock else 0)
     per_s = float(rps[1]) if rps else 0.0
     return {"client": "wrk", "connections": connections, "requests": requests, "requests_per_s": per_s,
             "errors": errors, "ok_per_s": round(per_s * (requests - errors) / requests, 1) if requests else 0.0,
+            **({"statuses": statuses} if statuses else {}), **({"error_sample": samples[0]} if samples else {}),
             "p50_ms": _units(dist["50"]) if "50" in dist else None,
             "p99_ms": _units(dist["99"]) if "99" in dist else None}
 
 
-async def _httpx_loop(base: str, seconds: float, connections: int, method: str, paths: list[str],
-                      headers: dict[str, str], body: str | None) -> dict[str, Any]:
+async def _httpx_loop(base: str, seconds: float, connections: int, method: str, carts: list[Customer] | None,
+                      body: str | None) -> dict[str, Any]:
     limits = httpx.Limits(max_connections=connections, max_keepalive_connections=connections)
     samples: list[float] = []
     errors = 0
@@ -92,7 +110,12 @@ async def _httpx_loop(base: str, seconds: float, connections: int, method: str, 
                 i += 1
                 t = time.perf_counter()
                 try:
-                    r = await client.request(method, paths[i % len(paths)], headers=headers, content=body)
+                    if carts:
+                        c = carts[i % len(carts)]
+                        r = await client.request(method, f"/api/cart/carts/{c.cart_id}/items", content=body,
+                                                 headers={**c.headers, "Content-Type": "application/json"})
+                    else:
+                        r = await client.request(method, "/api/catalog/products")
                     if r.status_code >= 300:
                         errors += 1
                 except httpx.HTTPError:
@@ -107,19 +130,18 @@ async def _httpx_loop(base: str, seconds: float, connections: int, method: str, 
             "p50_ms": s["p50_ms"], "p99_ms": s["p99_ms"]}
 
 
-async def load(base: str, seconds: float, connections: int, *, carts: list[str] | None = None,
-               headers: dict[str, str] | None = None) -> dict[str, Any]:
+async def load(base: str, seconds: float, connections: int, *,
+               carts: list[Customer] | None = None) -> dict[str, Any]:
     if shutil.which("wrk"):
         script = None
         if carts is not None:
-            script = WRK_SCRIPT % {"carts": ",".join(f'"{c}"' for c in carts), "body": ADD_BODY,
-                                   "auth": (headers or {})["Authorization"]}
+            script = WRK_SCRIPT % {"carts": ",".join(f'"{c.cart_id}"' for c in carts), "body": ADD_BODY,
+                                   "auths": ",".join(f'"{c.headers["Authorization"]}"' for c in carts)}
             return await asyncio.to_thread(wrk, base, seconds, connections, script)
         return await asyncio.to_thread(wrk, base + "/api/catalog/products", seconds, connections)
     if carts is not None:
-        return await _httpx_loop(base, seconds, connections, "POST", [f"/api/cart/carts/{c}/items" for c in carts],
-                                 {**(headers or {}), "Content-Type": "application/json"}, ADD_BODY)
-    return await _httpx_loop(base, seconds, connections, "GET", ["/api/catalog/products"], {}, None)
+        return await _httpx_loop(base, seconds, connections, "POST", carts, ADD_BODY)
+    return await _httpx_loop(base, seconds, connections, "GET", None, None)
 
 
 @contextmanager
@@ -183,12 +205,11 @@ def unlimited(stack: Any) -> Iterator[None]:
 
 async def run_http(stack: Any, seconds: float, connections: int, carts_n: int,
                    on_load: dict[str, Callable[[], None]] | None = None) -> dict[str, Any]:
-    headers = auth_headers("bench-http", "customer")
     async with httpx.AsyncClient(base_url=stack.gateway, timeout=30) as gw:
         products = (await _request(gw, "GET", "/api/catalog/products")).text
-        carts = [(await _request(gw, "POST", "/api/cart/carts", headers=headers)).json()["id"] for _ in range(carts_n)]
-        cart = (await _request(gw, "POST", f"/api/cart/carts/{carts[0]}/items",
-                               headers={**headers, "Content-Type": "application/json"}, content=ADD_BODY)).text
+        # One customer per cart: a signed-in customer has one open cart (POST /carts answers it again).
+        carts = await make_customers(gw, carts_n, f"http-{uuid.uuid4().hex[:6]}")
+        cart = (await _request(gw, "GET", f"/api/cart/carts/{carts[0].cart_id}", headers=carts[0].headers)).text
     out: dict[str, Any] = {"seconds": seconds, "connections": connections,
                            "gateway_rate_limit": f"{UNLIMITED_RATE}, burst {UNLIMITED_BURST} on both gateways"}
     hooks = on_load or {}
@@ -198,10 +219,10 @@ async def run_http(stack: Any, seconds: float, connections: int, carts_n: int,
         out["catalog_list"] = await load(stack.gateway, seconds, connections)
         if "cart_add" in hooks:
             hooks["cart_add"]()
-        out["cart_add"] = await load(stack.gateway, seconds, connections, carts=carts, headers=headers)
+        out["cart_add"] = await load(stack.gateway, seconds, connections, carts=carts)
     with minimal_gateway({"products": products, "cart": cart}, stack.state_dir / "bench-minimal") as minimal:
         out["minimal_list"] = await load(minimal, seconds, connections)
-        out["minimal_add"] = await load(minimal, seconds, connections, carts=carts, headers=headers)
+        out["minimal_add"] = await load(minimal, seconds, connections, carts=carts)
     out["ratios"] = {
         "catalog_list_vs_minimal_rate": ratio(out["catalog_list"]["ok_per_s"], out["minimal_list"]["ok_per_s"]),
         "cart_add_vs_minimal_rate": ratio(out["cart_add"]["ok_per_s"], out["minimal_add"]["ok_per_s"]),

@@ -62,7 +62,7 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
                    help="offered loads of the scale runs (default: --rates)")
     p.add_argument("--http-seconds", type=float, default=10)
     p.add_argument("--http-connections", type=int, default=16)
-    p.add_argument("--http-carts", type=int, default=300)
+    p.add_argument("--http-carts", type=int, default=200)
     p.add_argument("--messaging-events", type=int, default=3000)
     p.add_argument("--hop-messages", type=int, default=500)
     p.add_argument("--e2e-messages", type=int, default=2000)
