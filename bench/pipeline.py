@@ -198,10 +198,11 @@ def cart_urls(stack: Any) -> list[str]:
 
 async def run_pipeline(stack: Any, rates: list[float], duration: float, *, visible_timeout: float = 15.0,
                        hold: tuple[float, float] | None = None, all_steps: bool = False,
-                       on_load: Callable[[], None] | None = None) -> dict[str, Any]:
+                       on_load: Callable[[], None] | None = None, profile_seconds: float = 0) -> dict[str, Any]:
     """Every offered rate in turn (stopping after the first one not held, unless all_steps), then the
     hold step (rate, seconds) unless a step of the ramp at that rate or below was not held (it would
-    only measure a backlog). on_load is called when the first measured load begins."""
+    only measure a backlog); then, with on_load (which starts the profilers), a profiled step of
+    profile_seconds at the highest rate held."""
     pipe = Pipeline(stack.gateway, cart_urls(stack), visible_timeout)
     run = uuid.uuid4().hex[:6]
     try:
@@ -212,8 +213,7 @@ async def run_pipeline(stack: Any, rates: list[float], duration: float, *, visib
             if steps and not steps[-1]["held"] and not all_steps:
                 skipped.append(rate)
                 continue
-            steps.append(await pipe.step(rate, duration, f"{run}-{rate:g}", on_load))
-            on_load = None
+            steps.append(await pipe.step(rate, duration, f"{run}-{rate:g}"))
             await asyncio.sleep(1.0)  # let the backlog of the step drain before the next
         held_rates = [s["offered_per_s"] for s in steps if s["held"]]
         out: dict[str, Any] = {"steps": steps, "skipped_after_saturation": skipped,
@@ -224,6 +224,12 @@ async def run_pipeline(stack: Any, rates: list[float], duration: float, *, visib
             out["hold_not_run"] = f"{failed_below[0]:g}/s was not held in the ramp"
         elif hold:
             out["hold"] = await pipe.step(hold[0], hold[1], f"{run}-hold")
+        if on_load and profile_seconds:
+            # A step of its own, after the measured ones: a profiler running during a measured step
+            # slowed it down several times on this machine.
+            rate = out["highest_rate_held"] or rates[0]
+            await asyncio.sleep(1.0)
+            out["profiled_step"] = await pipe.step(rate, profile_seconds, f"{run}-profiled", on_load)
         return out
     finally:
         await pipe.close()

@@ -199,7 +199,8 @@ def pipeline_on(infra: Infra, args: argparse.Namespace, *, embedded: bool, repli
         profiler = Profiler(stack, args.profile_seconds if extras else 0, args.out, stamp, ("pricing", "cart"))
         result.update(asyncio.run(pipeline.run_pipeline(
             stack, rates, args.duration, visible_timeout=args.visible_timeout, hold=hold,
-            all_steps=args.all_steps, on_load=profiler.start)))
+            all_steps=args.all_steps, on_load=profiler.start if profiler.seconds else None,
+            profile_seconds=args.profile_seconds)))
         if profile := profiler.finish():
             result["profile"] = profile
         if extras:
@@ -209,7 +210,7 @@ def pipeline_on(infra: Infra, args: argparse.Namespace, *, embedded: bool, repli
             add_profiler = Profiler(stack, seconds, args.out, stamp, ("cart",))
             result["http"] = asyncio.run(http_bench.run_http(
                 stack, args.http_seconds, args.http_connections, args.http_carts,
-                on_load={"catalog_list": list_profiler.start, "cart_add": add_profiler.start}))
+                on_load={"catalog_list": list_profiler.start, "cart_add": add_profiler.start} if seconds else None))
             profile = {**list_profiler.finish(), **add_profiler.finish()}
             if profile:
                 result["http"]["profile"] = {("cart_add" if k == "cart" else k): v for k, v in profile.items()}
@@ -321,12 +322,14 @@ def table(report: dict[str, Any]) -> str:
     for run in runs:
         if not run:
             continue
-        for s in [*run.get("steps", []), *([run["hold"]] if run.get("hold") else [])]:
+        extra = [run[k] for k in ("hold", "profiled_step") if run.get(k)]
+        for s in [*run.get("steps", []), *extra]:
             lat = s["visible_latency"]
             lines.append(f"{run['database']:<9}{run['replicas']:>5}{fmt(s['offered_per_s']):>10}"
                          f"{fmt(s['achieved_per_s']):>11}{s['errors']:>7}{fmt(lat['p50_ms']):>9}{fmt(lat['p95_ms']):>9}"
                          f"{fmt(lat['p99_ms']):>9}{fmt(lat['max_ms']):>9}  {'yes' if s['held'] else 'no'}"
-                         f"{'  (hold {:g}s)'.format(s['duration_s']) if s is run.get('hold') else ''}")
+                         f"{'  (hold {:g}s)'.format(s['duration_s']) if s is run.get('hold') else ''}"
+                         f"{'  (profiled, not a figure)' if s is run.get('profiled_step') else ''}")
         lines.append(f"{run['database']:<9}{run['replicas']:>5}  highest rate held with no errors: "
                      f"{fmt(run.get('highest_rate_held'))}/s; skipped after saturation: "
                      f"{', '.join(map(fmt, run.get('skipped_after_saturation', []))) or 'none'}")
@@ -344,7 +347,10 @@ def table(report: dict[str, Any]) -> str:
     if http:
         lines.append(f"== HTTP through the gateway (closed loop, {http['connections']} connections, "
                      f"{http['catalog_list']['client']}) ==")
-        for k in ("catalog_list", "minimal_list", "cart_add", "minimal_add"):
+        for k in ("catalog_list", "minimal_list", "cart_add", "minimal_add", "catalog_list_profiled",
+                  "cart_add_profiled"):
+            if k not in http:
+                continue
             v = http[k]
             lines.append(f"{k:<14} {fmt(v['ok_per_s']):>9} ok/s  p50 {fmt(v['p50_ms'])} ms  "
                          f"p99 {fmt(v['p99_ms'])} ms  errors {v['errors']}")
