@@ -45,7 +45,9 @@ def report_body() -> dict[str, Any]:
             "competitor_url": "https://mindbridge-clinic.example/ketamine-troches",
             "competitor_price": COMPETITOR_PRICE, "currency": "USD", "region": "CA",
             "observed_at": datetime.now(UTC).isoformat(),
-            "proof_url": "https://mindbridge-clinic.example/ketamine-troches#price"}
+            "proof_url": "https://mindbridge-clinic.example/ketamine-troches#price",
+            # The competitor's product, checked against our SKU's variant: only then is it approved at once.
+            "competitor_product": "Ketamine troches", "competitor_strength": "100 mg", "competitor_quantity": 30}
 
 
 async def _request(client: httpx.AsyncClient, method: str, url: str, *, attempts: int = 40,

@@ -155,7 +155,10 @@ def test_the_customer_journey_in_the_browser(browser: Browser, site: Stack, view
         expect(page.get_by_label("Our treatment")).to_have_value("TROCHE-30D-100")
         provider = page.get_by_label(re.compile("^Provider"))
         if provider.evaluate("e => e.tagName") == "SELECT":
-            provider.select_option(label=re.compile("MindBridge"))  # type: ignore[arg-type]
+            # select_option takes exact labels only: find the eligible provider's option by its name.
+            label = provider.evaluate("e => [...e.options].map(o => o.label).find(l => l.includes('MindBridge'))")
+            assert label, "MindBridge Clinic is not in the eligible-provider list"
+            provider.select_option(label=label)
         else:
             provider.fill("MindBridge Clinic")
         page.get_by_label("Page with their price").fill("https://mindbridge-clinic.example/ketamine-troches")
