@@ -21,6 +21,7 @@ from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from clinic_shared.logs import request_id_var
+from clinic_shared.messaging.outages import sqlstate_is_outage
 
 PROBLEM_JSON = "application/problem+json"
 log = logging.getLogger("clinic.errors")
@@ -115,12 +116,6 @@ def install_error_handlers(app: FastAPI) -> None:
 
 RETRY_AFTER_SECONDS = 2
 
-# SQLSTATE classes/codes that mean "the database is not answering now", not "your query is wrong":
-# 08 connection exception, 53 insufficient resources (too many connections), 57P01 admin shutdown,
-# 57P02 crash shutdown, 57P03 cannot connect now (starting up / shutting down), 25006 read-only
-# transaction (a standby after a failover).
-_UNAVAILABLE_CLASSES = ("08", "53")
-_UNAVAILABLE_CODES = {"57P01", "57P02", "57P03", "25006"}
 # asyncpg's connection-level exceptions (raised without a SQLSTATE when the socket is gone).
 _UNAVAILABLE_NAMES = {"ConnectionDoesNotExistError", "ConnectionFailureError", "CannotConnectNowError",
                       "AdminShutdownError", "CrashShutdownError", "TooManyConnectionsError"}
@@ -137,7 +132,7 @@ def database_unavailable(exc: BaseException) -> bool:
         if isinstance(current, DBAPIError) and current.connection_invalidated:
             return True
         code = getattr(current, "sqlstate", None) or getattr(current, "pgcode", None)
-        if isinstance(code, str) and (code[:2] in _UNAVAILABLE_CLASSES or code in _UNAVAILABLE_CODES):
+        if isinstance(code, str) and sqlstate_is_outage(code):  # the consumer policy's rule, shared
             return True
         if type(current).__name__ in _UNAVAILABLE_NAMES and type(current).__module__.startswith("asyncpg"):
             return True

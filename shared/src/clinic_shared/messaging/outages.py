@@ -51,6 +51,14 @@ def _sqlstate(exc: BaseException) -> str:
     return state if isinstance(state, str) else ""
 
 
+def sqlstate_is_outage(state: str | None) -> bool:
+    """The one SQLSTATE rule for "the database is not answering now" (not "the query is wrong"),
+    shared by the consumer policy (rewind and wait) and the HTTP errors (503 with Retry-After)."""
+    if not state:
+        return False
+    return state[:2] in _OUTAGE_CLASSES or state in _OUTAGE_STATES
+
+
 def is_outage(exc: BaseException) -> bool:
     """True when `exc`, or anything it was caused by, says the database cannot be reached.
 
@@ -62,8 +70,7 @@ def is_outage(exc: BaseException) -> bool:
             return True
         if isinstance(e, _ASYNCPG_OUTAGES):
             return True
-        state = _sqlstate(e)
-        if state[:2] in _OUTAGE_CLASSES or state in _OUTAGE_STATES:
+        if sqlstate_is_outage(_sqlstate(e)):
             return True
         if isinstance(e, ConnectionError | socket.gaierror):
             return True
