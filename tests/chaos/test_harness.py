@@ -49,6 +49,11 @@ PROFILE: dict[str, Any] = {
     else ["catalog-1", "pricing-1", "cart-2", "content-1"],
 }
 RECOVER_TARGET_S = 5.0
+# The bounded form in `make test` shares CI's 2 cores with the whole suite: a restart is mostly Python
+# importing the service (2.5-3.5 s of CPU), so 5 s wall flakes there (5.96 s seen once). It still fails
+# on what the defect was (a restart waiting out the consumer group's 30 s session: 20-36 s before the
+# fix); `make chaos` asserts the 5 s target itself, and both record every figure.
+RECOVER_LIMIT_S = RECOVER_TARGET_S if LONG else 15.0
 OUT = ROOT / "var" / "chaos"
 
 
@@ -229,7 +234,7 @@ def test_under_every_fault_nothing_is_lost_doubled_reordered_or_dead_lettered(
     history.acknowledged = {"products": acks.products, "price versions": acks.price_versions,
                             "reports": acks.reports, "orders": acks.orders, "comments": acks.comments}
     violations = checker.check(history)
-    slow = {i: r for i, r in recovery.items() if r["own_port_s"] is None or r["own_port_s"] > RECOVER_TARGET_S}
+    slow = {i: r for i, r in recovery.items() if r["own_port_s"] is None or r["own_port_s"] > RECOVER_LIMIT_S}
     errors_500 = during_restart.statuses.get("500", 0)
     figures = {
         "branch_code": os.environ.get("CHAOS_CODE_LABEL", "working tree"),
@@ -250,4 +255,4 @@ def test_under_every_fault_nothing_is_lost_doubled_reordered_or_dead_lettered(
     assert not violations, "the checker found:\n" + "\n".join(violations[:60]) + f"\n{stack.logs(15)}"
     assert errors_500 == 0, f"{errors_500} answers were 500 during the database restart: {during_restart.statuses}"
     assert during_restart.without_retry_after == 0, "a 503 without Retry-After"
-    assert not slow, f"restarted services answered after more than {RECOVER_TARGET_S} s: {slow}"
+    assert not slow, f"restarted services answered after more than {RECOVER_LIMIT_S} s: {slow}"
