@@ -151,6 +151,15 @@ probe() {
 
 is_ours_running() { pid_running "$PIDFILE" "kafka.Kafka $PROPS"; }
 
+# The running broker of this state dir was started for other ports: restarting or stopping it here would
+# take it away from whoever uses it (a second broker needs its own KAFKA_STATE_DIR).
+refuse_other_ports() {
+    local running_on
+    running_on="$(sed -n 's/^listeners=//p' "$PROPS" 2>/dev/null)"
+    [[ "$running_on" == "PLAINTEXT://$BOOTSTRAP,CONTROLLER://127.0.0.1:$KAFKA_CONTROLLER_PORT" ]] ||
+        die "the broker of $STATE (pid $(<"$PIDFILE")) listens on $running_on, not on $BOOTSTRAP; a second broker needs its own KAFKA_STATE_DIR"
+}
+
 launch() {
     # Keep one previous log around instead of growing the log forever.
     if [[ -f "$LOGFILE" ]] && (($(stat -c %s "$LOGFILE") > 20 * 1024 * 1024)); then
@@ -168,6 +177,7 @@ cmd_start() {
     ensure_classpath
 
     if is_ours_running; then
+        refuse_other_ports
         log "already running (pid $(<"$PIDFILE")); checking it answers on $BOOTSTRAP"
         if probe "$KAFKA_START_TIMEOUT" "$(<"$PIDFILE")"; then
             log "reusing the running broker on $BOOTSTRAP"
@@ -218,6 +228,7 @@ cmd_start() {
 
 cmd_stop() {
     lock_part "$LOCK_NAME"
+    if is_ours_running; then refuse_other_ports; fi
     # A KRaft node's controlled shutdown takes a few seconds; give it up to 60.
     stop_pidfile "$PIDFILE" "Kafka" 60
 }

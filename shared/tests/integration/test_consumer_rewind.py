@@ -29,8 +29,13 @@ PORT, CONTROLLER_PORT = os.environ.get("PRIVATE_KAFKA_PORT", "29392"), os.enviro
                                                                                        "29393")
 
 
+STATE_DIR = ROOT / "var" / "tests" / f"kafka-rewind-{PORT}"
+
+
 def _kafka(action: str) -> None:
-    env = {**os.environ, "KAFKA_PORT": PORT, "KAFKA_CONTROLLER_PORT": CONTROLLER_PORT}
+    # Its own state dir (pid file, data, log): with the shared one, `stop` would stop the shared broker.
+    env = {**os.environ, "KAFKA_STATE_DIR": str(STATE_DIR), "KAFKA_PORT": PORT,
+           "KAFKA_CONTROLLER_PORT": CONTROLLER_PORT}
     proc = subprocess.run(["bash", str(ROOT / "deploy" / "local" / "kafka.sh"), action], env=env,
                           capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, f"private Kafka {action} failed:\n{proc.stderr[-2000:]}"
@@ -39,8 +44,10 @@ def _kafka(action: str) -> None:
 @pytest.fixture
 async def private_kafka() -> AsyncIterator[str]:
     await asyncio.to_thread(_kafka, "start")
-    yield f"127.0.0.1:{PORT}"
-    await asyncio.to_thread(_kafka, "stop")
+    try:
+        yield f"127.0.0.1:{PORT}"
+    finally:
+        await asyncio.to_thread(_kafka, "remove")
 
 
 async def test_a_rewind_while_the_broker_and_the_database_are_both_down_loses_nothing(
