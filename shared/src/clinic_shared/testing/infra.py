@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import os
 import shutil
+import socket
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
@@ -99,3 +100,10 @@ def discover(root: Path) -> Infra:
     infra = _from_env() or (_from_testcontainers() if _docker_answers() else _from_scripts(root))
     asyncio.run(_check(infra))
     return infra
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on right now (for a private part)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
