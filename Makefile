@@ -15,6 +15,7 @@ help:
 	@echo "make bench       the benchmarks (table on stdout, JSON under var/bench/)"
 	@echo "make web         build the storefront (web/dist) when missing or stale"
 	@echo "make client      regenerate clients/typescript from the services' OpenAPI documents"
+	@echo "make schemas     re-export the event JSON Schemas (shared/schemas/) and docs/events.md"
 
 deps:
 	@bash deploy/local/deps.sh
@@ -48,6 +49,7 @@ bench: deps
 
 schemas: deps
 	uv run --frozen python -m clinic_shared.events.schemas
+	uv run --frozen python -m clinic_shared.events.docs
 
 web:
 	@bash deploy/local/web.sh build

@@ -1,0 +1,221 @@
+"""docs/events.md, written from the code: the event registry and what each service's runtime declares.
+
+    python -m clinic_shared.events.docs            # write docs/events.md (`make schemas` runs it)
+    python -m clinic_shared.events.docs --check    # exit 1 when docs/events.md is out of date
+
+Nothing in the page is typed by hand. The event types, versions, topics, key fields and payload
+fields come from the registry (``all_event_classes``); the producers from each service's
+``ServiceRuntime.publishes``; the consumers from its ``subscriptions`` (the consumer group is named
+by ``ConsumerPolicy``, exactly as the running consumer names it). A service is any
+``services/<name>/src/<name>/bootstrap.py``; its ``create_app()`` is called (nothing is started, no
+connection is made) and the runtime is read from ``app.state.runtime``.
+
+This module knows no service by name: the service packages are found on disk and imported by
+their names, so ``clinic_shared`` still imports no service.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import re
+import sys
+import types
+import typing
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, cast
+
+from clinic_shared.events.base import Event, all_event_classes
+from clinic_shared.events.topics import dlq_of
+from clinic_shared.messaging.policy import ConsumerPolicy
+
+if typing.TYPE_CHECKING:
+    from clinic_shared.runtime import ServiceRuntime
+
+ROOT = Path(__file__).resolve().parents[4]
+DOC = ROOT / "docs" / "events.md"
+REGENERATE = "make schemas"
+
+
+def discover_services(root: Path = ROOT) -> list[str]:
+    """The service packages of the repository: every services/<name>/src/<name>/bootstrap.py."""
+    return sorted(p.parent.name for p in (root / "services").glob("*/src/*/bootstrap.py")
+                  if p.parent.name == p.parents[2].name)
+
+
+def load_runtimes(services: Iterable[str]) -> list[ServiceRuntime]:
+    """Each service's runtime as its app factory builds it (not started)."""
+    runtimes = []
+    for name in services:
+        app = importlib.import_module(f"{name}.bootstrap").create_app()
+        runtimes.append(app.state.runtime)
+    return runtimes
+
+
+@dataclass
+class _Consumer:
+    service: str
+    group: str
+    handles: list[str] = field(default_factory=list)
+    ignores: list[str] = field(default_factory=list)
+
+
+def _group_id(runtime: ServiceRuntime, subscription: Any) -> str:
+    """The consumer group as the consumer policy names it (without a deployment's topic prefix)."""
+    return ConsumerPolicy(service=runtime.service, subscription=subscription,
+                          sessions=cast(Any, None), producer=None).group_id
+
+
+def _version(event_type: str) -> str:
+    match = re.search(r"\.v(\d+)$", event_type)
+    return match.group(1) if match else "?"
+
+
+def _type_name(annotation: Any) -> str:
+    if annotation is type(None):
+        return "null"
+    origin = typing.get_origin(annotation)
+    if origin in (typing.Union, types.UnionType):
+        return " | ".join(_type_name(a) for a in typing.get_args(annotation))
+    if origin is not None:
+        args = ", ".join(_type_name(a) for a in typing.get_args(annotation))
+        return f"{getattr(origin, '__name__', str(origin))}[{args}]"
+    return getattr(annotation, "__name__", str(annotation))
+
+
+def _summary(cls: type[Event]) -> str:
+    own = cls.__dict__.get("__doc__")
+    return " ".join((own or "").split())
+
+
+def _cell(items: Sequence[str]) -> str:
+    return ", ".join(items) if items else "none"
+
+
+def render(runtimes: Sequence[ServiceRuntime], events: Mapping[str, type[Event]] | None = None) -> str:
+    """The page, from `events` (default: the registry) and what `runtimes` publish and subscribe to."""
+    events = dict(all_event_classes() if events is None else events)
+    producers: dict[type[Event], list[str]] = {cls: [] for cls in events.values()}
+    consumers: dict[type[Event], list[_Consumer]] = {cls: [] for cls in events.values()}
+    by_topic: dict[str, list[_Consumer]] = {}
+    for rt in runtimes:
+        for cls in rt.publishes:
+            producers.setdefault(cls, []).append(rt.service)
+        for sub in rt.subscriptions:
+            c = _Consumer(rt.service, _group_id(rt, sub))
+            c.handles = sorted(cls.TYPE for cls in sub.handlers)
+            c.ignores = sorted(sub.ignored)
+            for cls in sub.handlers:
+                consumers.setdefault(cls, []).append(c)
+            for topic in sub.topics:
+                by_topic.setdefault(topic, []).append(c)
+    unknown = sorted(cls.TYPE for cls in [*producers, *consumers] if cls.TYPE not in events)
+    if unknown:
+        raise ValueError(f"services use event types the registry does not know: {unknown}")
+
+    def consumer_cell(cls: type[Event]) -> str:
+        return _cell([f"{c.service} (`{c.group}`)" for c in consumers[cls]])
+
+    out = [
+        "# Events",
+        "",
+        f"<!-- Generated by `{REGENERATE}` (python -m clinic_shared.events.docs) from the event registry",
+        "     (shared/src/clinic_shared/events/) and each service's bootstrap.py. Do not edit by hand:",
+        "     tests/contract/test_events_doc.py fails when this page is out of date. -->",
+        "",
+        "Every event is a CloudEvent 1.0 in the Kafka binding's binary mode: the attributes travel as",
+        "`ce_*` headers (with `traceparent`), the value is the event's JSON data, and the Kafka key is the",
+        "value of the event's key field, so that the events of one aggregate stay in order. Money is an",
+        "integer in minor units next to `currency`. A consumer ignores fields it does not know; a breaking",
+        "change is a new type with the next version (its JSON Schema is in `shared/schemas/<type>.json`,",
+        "and `shared/tests/unit/test_schemas.py` refuses an incompatible change to a published one).",
+        "",
+        "A **consumer group** is one subscription of one service: its own offsets, its own inbox of",
+        "processed event ids, its own retries and dead letters (`<topic>.dlq`, replayed per group with",
+        "`clinic-dlq replay <topic> --group <group>`). A deployment's `KAFKA_TOPIC_PREFIX` is put in",
+        "front of every topic and group name. A group reads whole topics: a type on its topics that it",
+        "neither handles nor ignores on purpose is dead-lettered, never skipped. A producer of \"none\" is",
+        "a type no service publishes any more (an older version): its events may still be on the topic",
+        "within the retention, so its consumers keep reading it.",
+        "",
+        "## Every event",
+        "",
+        "| event | type | version | topic | key | producer | consumers (service, group) |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for event_type, cls in events.items():
+        anchor = event_type.replace(".", "")
+        out.append(f"| [{cls.__name__}](#{anchor}) | `{event_type}` | {_version(event_type)} | `{cls.TOPIC}` | "
+                   f"`{cls.KEY_FIELD}` | {_cell(producers[cls])} | {consumer_cell(cls)} |")
+
+    out += ["", "## Topics", ""]
+    topics = sorted({cls.TOPIC for cls in events.values()} | set(by_topic))
+    for topic in topics:
+        on_topic = [t for t, cls in events.items() if topic == cls.TOPIC]
+        keys = sorted({events[t].KEY_FIELD for t in on_topic})
+        owners = sorted({p for t in on_topic for p in producers[events[t]]})
+        groups = sorted(by_topic.get(topic, []), key=lambda c: c.group)
+        dead_letters = f"`{dlq_of(topic)}`" if groups else "none (no consumer)"
+        out += [f"### `{topic}`", "",
+                f"Key: {_cell([f'`{k}`' for k in keys])}. Published by: {_cell(owners)}. "
+                f"Dead letters: {dead_letters}.", ""]
+        if not groups:
+            out += ["No consumer group reads it.", ""]
+            continue
+        out += ["| consumer group | service | handles | ignores on purpose |", "|---|---|---|---|"]
+        for c in groups:
+            here = [t for t in c.handles if t in on_topic]
+            ignored = [t for t in c.ignores if t in on_topic]
+            out.append(f"| `{c.group}` | {c.service} | {_cell([f'`{t}`' for t in here])} | "
+                       f"{_cell([f'`{t}`' for t in ignored])} |")
+        out.append("")
+
+    out += ["## Payloads", "",
+            "Every payload also has `occurred_at` (when it happened, an aware UTC time). Fields without a",
+            "default are required.", ""]
+    for event_type, cls in events.items():
+        out += [f"### {event_type}", "", f"`{cls.__module__}.{cls.__name__}` on `{cls.TOPIC}`, "
+                f"key `{cls.KEY_FIELD}`; producer: {_cell(producers[cls])}; consumers: {consumer_cell(cls)}.", ""]
+        if summary := _summary(cls):
+            out += [summary, ""]
+        out += ["| field | type | required |", "|---|---|---|"]
+        for name, info in cls.model_fields.items():
+            if name == "occurred_at":
+                continue
+            # A pipe in a table cell is escaped, in a code span too (GitHub-flavoured Markdown).
+            type_name = _type_name(info.annotation).replace("|", "\\|")
+            out.append(f"| `{name}` | `{type_name}` | {'yes' if info.is_required() else 'no'} |")
+        out.append("")
+    return "\n".join(out).rstrip() + "\n"
+
+
+def current(services: Iterable[str] | None = None) -> str:
+    return render(load_runtimes(discover_services() if services is None else services))
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m clinic_shared.events.docs", description=__doc__.split("\n")[0])
+    parser.add_argument("services", nargs="*", help="service packages (default: every services/<name>/)")
+    parser.add_argument("--output", type=Path, default=DOC)
+    parser.add_argument("--check", action="store_true", help="compare, do not write; exit 1 when it differs")
+    args = parser.parse_args(argv)
+    # Building an app reads its settings; the factories are only asked what they declare, so the
+    # development placeholders do (nothing is started, no secret is used).
+    os.environ.setdefault("ENVIRONMENT", "test")
+    text = current(args.services or None)
+    if args.check:
+        if not args.output.exists() or args.output.read_text() != text:
+            print(f"{args.output} is out of date: run `{REGENERATE}` and commit it", file=sys.stderr)
+            return 1
+        return 0
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    args.output.write_text(text)
+    print(args.output, file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
