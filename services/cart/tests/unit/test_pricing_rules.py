@@ -1,6 +1,6 @@
 """Pricing a cart: the price seen and the current price, the customer's discount, totals.
 
-The discount rule (BRIEF section 5): per discounted unit, basis = min(current price, competitor's price),
+The discount rule (docs/product-rules.md#what-a-discount-is-worth): per discounted unit, basis = min(current price, competitor's price),
 amount off = ceil(basis * percent / 100), final = min(final shown at the grant, basis - amount off); at
 most max_units units of a line; only in the discount's region; never free.
 """

@@ -29,7 +29,8 @@ class PricingSettings(ServiceSettings):
 
     database_url: str = "sqlite+aiosqlite:///var/data/pricing.db"
 
-    # The price-match policy (BRIEF section 5): the promise is 20% off the lower of ours and theirs.
+    # The price-match policy (docs/product-rules.md#the-policy-settings): the promise is 20% off the lower of
+    # ours and theirs.
     discount_percent: int = Field(20, ge=1, le=50)
     discount_basis: Basis = "lower_of_ours_and_competitor"
     per_unit_cap: int | None = Field(

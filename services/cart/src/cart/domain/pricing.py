@@ -1,6 +1,6 @@
 """Pricing a cart: each line at the price seen and the current price, the customer's discount, totals.
 
-What a price-match discount means in money (BRIEF section 5), per discounted unit:
+What a price-match discount means in money (docs/product-rules.md#what-a-discount-is-worth), per discounted unit:
 
     basis      = min(our current unit price, the competitor's unit price at the report)
     amount_off = ceil(basis * percent_off / 100)              (rounded once, in the customer's favour)

@@ -1,4 +1,5 @@
-"""The price-match policy: the settings ops can change, with the brief's defaults."""
+"""The price-match policy: the settings ops can change, with their defaults
+(docs/product-rules.md#the-policy-settings)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Verify a competitor report against the policy (BRIEF section 5): ``decide``.
+"""Verify a competitor report against the policy (docs/product-rules.md#eligibility-and-verification): ``decide``.
 
 Every check runs that can run, so a rejection lists all its reasons. Rejections win over doubts;
 doubts send the report to human review. Evidence decides the path: only proof on the competitor's own

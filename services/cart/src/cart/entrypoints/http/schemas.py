@@ -1,4 +1,5 @@
-"""The cart's HTTP shapes. Names follow BRIEF section 10; money is integer minor units next to `currency`."""
+"""The cart's HTTP shapes. Names follow docs/product-rules.md#names-the-clients-rely-on; money is integer
+minor units next to `currency`."""
 
 from __future__ import annotations
 

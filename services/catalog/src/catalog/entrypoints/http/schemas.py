@@ -1,4 +1,5 @@
-"""The catalog's HTTP shapes (kept apart from the tables). Names follow BRIEF section 10."""
+"""The catalog's HTTP shapes (kept apart from the tables).
+Names follow docs/product-rules.md#names-the-clients-rely-on."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""The content service's HTTP shapes (kept apart from the tables). Names follow BRIEF section 10.
+"""The content service's HTTP shapes (kept apart from the tables).
+Names follow docs/product-rules.md#names-the-clients-rely-on.
 
 Text fields refuse NUL and unpaired surrogates (no database stores them) and one-line fields refuse
 control characters; the domain then checks what is left, so every bad input is a 422 with a message.

@@ -1,4 +1,4 @@
-"""Pricing's HTTP shapes (kept apart from the tables). Names follow BRIEF section 10.
+"""Pricing's HTTP shapes (kept apart from the tables). Names follow docs/product-rules.md#names-the-clients-rely-on.
 
 Money is an integer of minor units next to an ISO 4217 currency, in and out.
 """
