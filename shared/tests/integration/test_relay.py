@@ -59,9 +59,9 @@ async def rows(sessions: async_sessionmaker[AsyncSession]) -> list[Any]:
 def relay_for(settings: ServiceSettings, sessions: async_sessionmaker[AsyncSession], *,
               factory: Callable[[], AIOKafkaProducer] | None = None, **kw: Any) -> OutboxRelay:
     return OutboxRelay(
-        service="notes", sessions=sessions, topics=[TOPIC], topic_prefix=settings.kafka_topic_prefix,
+        service="notes", sessions=sessions, topic_prefix=settings.kafka_topic_prefix,
         producer_factory=factory or (lambda: new_producer(settings.kafka_bootstrap_servers, "notes-outbox")),
-        poll_interval=0.2, **{"send_timeout": 5.0, "max_attempts": 3, **kw},
+        poll_interval=0.2, **{"topics": [TOPIC], "send_timeout": 5.0, "max_attempts": 3, **kw},
     )
 
 

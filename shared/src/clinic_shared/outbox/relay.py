@@ -416,6 +416,10 @@ class OutboxRelay:
                 # Even if acknowledged, a later row of a key whose earlier row failed is re-sent after
                 # it, so the last word on the topic is in order (consumers drop the duplicate).
                 out.held.append(row.id)
+                # A broker that refused an earlier row of the partition leaves a gap in the idempotent
+                # producer's sequence: the later batches fail with OutOfOrderSequenceNumber (#1017).
+                if future.done() and not future.cancelled() and isinstance(future.exception(), FATAL_PRODUCER_ERRORS):
+                    out.reset_producer = True
                 continue
             if not future.done():
                 failed_at.setdefault(key, row.id)
