@@ -176,8 +176,17 @@ async def test_a_wedged_producer_turns_readiness_red_moves_the_backlog_gauge_hol
             # No row lock and no open transaction from the relay while its sends hang.
             conn = await asyncpg.connect(notes_settings.database_url.replace("+asyncpg", ""))
             try:
-                async with conn.transaction():
-                    locked = await conn.fetch("SELECT id FROM outbox FOR UPDATE NOWAIT")
+                # The relay's claim and mark are short transactions that do lock the rows for a moment
+                # (one each per send deadline here): a few tries, none of them may wait.
+                for attempt in range(10):
+                    try:
+                        async with conn.transaction():
+                            locked = await conn.fetch("SELECT id FROM outbox FOR UPDATE NOWAIT")
+                        break
+                    except asyncpg.LockNotAvailableError:
+                        if attempt == 9:
+                            raise
+                        await asyncio.sleep(0.05)
                 idle_in_tx = await conn.fetchval(
                     "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
                     "AND state LIKE 'idle in transaction%' AND xact_start < now() - interval '1 second'")
