@@ -34,6 +34,8 @@ from clinic_shared.messaging.kafka import ensure_topics, new_producer
 from clinic_shared.outbox.relay import OutboxRelay
 from clinic_shared.outbox.writer import add_event
 
+PARTS = ("raw_produce", "outbox_publish", "outbox_publish_c8", "outbox_drain")
+
 
 async def _wait_published(sessions: Any) -> None:
     while True:
@@ -104,7 +106,7 @@ async def outbox_drain(bootstrap: str, prefix: str, url: str, events: list[Bench
         await engine.dispose()
 
 
-async def main(n: int, out_dir: Path, runs: int) -> dict[str, Any]:
+async def main(n: int, out_dir: Path, runs: int, parts: list[str]) -> dict[str, Any]:
     bootstrap = os.environ.get("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:9092")
     admin_url = os.environ.get("POSTGRES_ADMIN_URL", "postgresql://clinic:clinic@127.0.0.1:5432/postgres")
     prefix = f"bench{uuid.uuid4().hex[:6]}."
@@ -129,7 +131,8 @@ async def main(n: int, out_dir: Path, runs: int) -> dict[str, Any]:
                 ("outbox_publish_c8", lambda: outbox_publish_concurrent(bootstrap, prefix, url, events)),
                 ("outbox_drain", lambda: outbox_drain(bootstrap, prefix, url, events)),
             ):
-                results.setdefault(label, []).append(await run())
+                if label in parts:
+                    results.setdefault(label, []).append(await run())
     finally:
         conn = await asyncpg.connect(admin_url)
         await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
@@ -163,5 +166,7 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--events", type=int, default=2000)
     parser.add_argument("--runs", type=int, default=2)
+    parser.add_argument("--parts", type=lambda v: v.split(","), default=list(PARTS),
+                        help=f"which measurements, comma-separated (default: all of {','.join(PARTS)})")
     args = parser.parse_args()
-    asyncio.run(main(args.events, Path("var/bench"), args.runs))
+    asyncio.run(main(args.events, Path("var/bench"), args.runs, args.parts))
