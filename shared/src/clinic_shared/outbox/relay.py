@@ -10,8 +10,11 @@ The rules (docs/decisions/0006-relay-leases-and-leader.md):
 - One sender per service database: on PostgreSQL the relay sends only while it holds a session-level
   advisory lock on a dedicated connection (`Leadership`); followers try for it every poll interval,
   and a leader whose connection is gone stops at once. On SQLite (one process) it always leads.
-- No row lock across network I/O: a drain claims rows with a lease in one short transaction, sends
-  after the commit, and marks the outcome in another short transaction.
+- No row lock across network I/O: a drain claims a batch (up to `batch_size` rows, id order) with a
+  lease in one statement of one short transaction, starts every send of the batch after the commit
+  without awaiting each, awaits them together, and marks the outcome in another short transaction
+  (every delivered row in one `UPDATE ... WHERE id = ANY(:ids)`). Both commit without waiting for the
+  WAL flush: the relay is at-least-once anyway (docs/decisions/00B-relay-batches.md).
 - Errors are per row: a row that fails is recorded (`attempts`, `last_error`); only the later rows of
   the same key (topic + key) wait behind it, every other key goes on. A row whose own failures reach
   `max_attempts` is parked, and the later rows of its key stay behind it until it is retried.
