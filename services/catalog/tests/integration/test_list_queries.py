@@ -4,40 +4,17 @@ replica's cache."""
 
 from __future__ import annotations
 
-import contextvars
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 import httpx
-from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from catalog.bootstrap import create_app
 from catalog.settings import CatalogSettings
 from clinic_shared.testing.plugin import auth_headers, running
+from clinic_shared.testing.statements import statements
 
 EDITOR = auth_headers("editor-1", "editor")
-# Only the statements of the request under test: the relay and the pruner share the engine.
-_counting: contextvars.ContextVar[list[str] | None] = contextvars.ContextVar("counting", default=None)
-
-
-@contextmanager
-def counted(engine: AsyncEngine) -> Iterator[list[str]]:
-    statements: list[str] = []
-
-    def hook(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-        seen = _counting.get()
-        if seen is not None:
-            seen.append(statement)
-
-    event.listen(engine.sync_engine, "before_cursor_execute", hook)
-    token = _counting.set(statements)
-    try:
-        yield statements
-    finally:
-        _counting.reset(token)
-        event.remove(engine.sync_engine, "before_cursor_execute", hook)
 
 
 def _product(n: int, skus: int = 3) -> dict[str, Any]:
@@ -47,10 +24,10 @@ def _product(n: int, skus: int = 3) -> dict[str, Any]:
 
 
 async def _list_statements(client: httpx.AsyncClient, engine: AsyncEngine, **params: Any) -> tuple[list[str], dict]:
-    with counted(engine) as statements:
+    with statements(engine) as seen:
         response = await client.get("/products", params=params)
     assert response.status_code == 200, response.text
-    return list(statements), response.json()
+    return list(seen), response.json()
 
 
 async def test_a_list_request_runs_a_fixed_small_number_of_statements_whatever_the_page_holds(
