@@ -6,7 +6,10 @@ PostgreSQL in tests and production; SQLite files under var/ are the embedded def
 from __future__ import annotations
 
 import asyncio
+import ipaddress
+import os
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import (
     BigInteger,
@@ -20,7 +23,7 @@ from sqlalchemy import (
     Text,
     event,
 )
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
 NAMING = {
@@ -103,7 +106,45 @@ def create_engine(url: str, *, echo: bool = False) -> AsyncEngine:
 
         return engine
     return create_async_engine(url, echo=echo, hide_parameters=True, pool_pre_ping=True, pool_size=10,
-                               max_overflow=10)
+                               max_overflow=10, connect_args=loopback_tls_args(parsed))
+
+
+def _host_is_local(host: str) -> bool:
+    """A unix socket directory, `localhost`, or a loopback address (with or without its port)."""
+    host = host.strip()
+    if not host or host.startswith("/"):
+        return True
+    if host.startswith("["):  # [::1]:5432
+        host = host[1:].partition("]")[0]
+    elif host.count(":") == 1:  # 127.0.0.1:5432 (a multi-host URL's form)
+        host = host.partition(":")[0]
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False  # a name: it may resolve anywhere
+
+
+def loopback_tls_args(url: URL) -> dict[str, Any]:
+    """asyncpg's connect arguments for TLS: `{"ssl": False}` when every host of `url` is this machine
+    and nothing asked for TLS, else none (asyncpg's own default, `prefer`, stays).
+
+    asyncpg negotiates TLS whenever the server offers it, and on loopback that is CPU spent on both
+    ends for nothing (3-7% of a service's samples in docs/performance.md). Asking for TLS keeps it:
+    an `ssl` (or `sslmode`) in the URL's query (`?ssl=require`, `?ssl=prefer`) or PGSSLMODE in the
+    environment; a remote host or a host name other than `localhost` is never touched."""
+    if url.get_driver_name() != "asyncpg":
+        return {}
+    if "ssl" in url.query or "sslmode" in url.query or os.environ.get("PGSSLMODE"):
+        return {}
+    query_hosts = url.query.get("host")
+    hosts = [query_hosts] if isinstance(query_hosts, str) else list(query_hosts or ())
+    if url.host:
+        hosts.append(url.host)
+    if not hosts:  # asyncpg then uses PGHOST, else the local socket or localhost
+        hosts = os.environ.get("PGHOST", "").split(",")
+    return {"ssl": False} if all(_host_is_local(h) for h in hosts) else {}
 
 
 def sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:

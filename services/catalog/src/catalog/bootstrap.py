@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from catalog.entrypoints.http.routes import products
+from catalog.service_layer.list_cache import ListCache
 from catalog.settings import CatalogSettings
 from clinic_shared.events.catalog import ProductArchived, ProductPublished, ProductUpdated
 from clinic_shared.http import create_service_app
@@ -21,8 +22,12 @@ def build_runtime(settings: CatalogSettings | None = None) -> ServiceRuntime:
 
 
 def create_app(settings: CatalogSettings | None = None) -> FastAPI:
-    return create_service_app(
+    settings = settings or CatalogSettings()
+    app = create_service_app(
         build_runtime(settings), title="Catalog",
         description="The clinic's treatments and consultations: products, SKUs, where they are sold.",
         routers=[products.router],
     )
+    # One per app (per replica, per test app): its entries are checked against this app's database.
+    app.state.list_cache = ListCache(settings.list_cache_bytes)
+    return app

@@ -11,10 +11,11 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import delete, or_, select, update
+from sqlalchemy import delete, literal_column, or_, select, union_all, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql import ColumnElement
 
 from cart.adapters.orm import discounts, prices, product_skus, products
 from cart.domain.catalog import Discount, DiscountStatus, Price, ProductInfo
@@ -62,6 +63,29 @@ class ReadModels:
                                        regions=frozenset(json.loads(r.regions)),
                                        requires_evaluation=r.requires_evaluation, version=r.version)
         return found
+
+    async def products_and_prices(self, skus: Iterable[str]) -> tuple[dict[str, ProductInfo], dict[str, Price]]:
+        """`products_for` and `prices_for` of the same SKUs in one statement (one round trip, not two)."""
+        codes = list(skus)
+        none: ColumnElement[Any] = literal_column("NULL")
+        product_part = (
+            select(literal_column("1").label("kind"), product_skus.c.sku, products.c.product_id, products.c.name,
+                   products.c.category, products.c.status, products.c.regions, products.c.requires_evaluation,
+                   products.c.version, none.label("unit_price"), none.label("currency"))
+            .join_from(product_skus, products, products.c.product_id == product_skus.c.product_id)
+            .where(product_skus.c.sku.in_(codes)))
+        price_part = select(literal_column("0"), prices.c.sku, none, none, none, none, none, none, prices.c.version,
+                            prices.c.unit_price, prices.c.currency).where(prices.c.sku.in_(codes))
+        found: dict[str, ProductInfo] = {}
+        priced: dict[str, Price] = {}
+        for r in await self.session.execute(union_all(product_part, price_part)):
+            if r.kind:
+                found[r.sku] = ProductInfo(product_id=r.product_id, name=r.name, category=r.category, status=r.status,
+                                           regions=frozenset(json.loads(r.regions)),
+                                           requires_evaluation=r.requires_evaluation, version=r.version)
+            else:
+                priced[r.sku] = Price(r.sku, r.unit_price, r.currency, r.version)
+        return found, priced
 
     # -- prices --------------------------------------------------------------------------------
     async def put_price(self, p: Price) -> None:

@@ -80,11 +80,11 @@ async def add_item(runtime: ServiceRuntime, cart_id: str, caller: Caller, curren
                    sku: str, quantity: int) -> PricedCart:
     async def add(session: AsyncSession, cart: Cart) -> None:
         cart.ensure_open()
-        models = ReadModels(session)
-        product = (await models.products_for([sku])).get(sku)
+        products, prices = await ReadModels(session).products_and_prices([sku])
+        product = products.get(sku)
         if product is None:
             raise Problem(404, "Not Found", f"No product has the SKU {sku}.")
-        price = (await models.prices_for([sku])).get(sku)
+        price = prices.get(sku)
         if not product.for_sale or price is None:
             raise Problem(409, "Not for sale", f"{product.name} ({sku}) is not for sale right now.")
         cart.add(line_id=str(uuid.uuid4()), sku=sku, quantity=quantity, unit_price=price.unit_price,

@@ -41,8 +41,7 @@ async def quote(session: AsyncSession, cart: Cart, default_currency: str, now: d
                 region: str | None = None, ttl: timedelta = DEFAULT_HOLD) -> Quote:
     models = ReadModels(session)
     skus = [line.sku for line in cart.lines]
-    products = await models.products_for(skus) if skus else {}
-    prices = await models.prices_for(skus) if skus else {}
+    products, prices = await models.products_and_prices(skus) if skus else ({}, {})
     discounts = await models.discounts_of(cart.customer_id, skus) if skus and cart.customer_id else []
     own = None
     if cart.status is CartStatus.checked_out and discounts:  # its own order's hold is not "in use elsewhere"

@@ -7,8 +7,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import delete, func, insert, or_, select, update
+from sqlalchemy import delete, func, insert, literal_column, or_, select, union_all, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql import ColumnElement
 
 from catalog.adapters.orm import product_conditions, products, skus
 from catalog.domain.product import Product, Sku
@@ -65,10 +66,25 @@ class ProductRepository:
             like = f"%{escaped}%"
             stmt = stmt.where(or_(func.lower(products.c.name).like(like, escape="\\"),
                                   func.lower(products.c.description).like(like, escape="\\")))
-        total = (await self.session.execute(select(func.count()).select_from(stmt.subquery()))).scalar_one()
-        page = stmt.order_by(products.c.name, products.c.id).limit(limit).offset(offset)
+        # The total rides on the page (a window count is taken before LIMIT): one statement, not two.
+        # Only a page past the end has no row to carry it; then it is counted on its own.
+        page = (stmt.add_columns(func.count().over().label("total_matching"))
+                .order_by(products.c.name, products.c.id).limit(limit).offset(offset))
         rows = (await self.session.execute(page)).all()
+        if rows:
+            total = rows[0].total_matching
+        elif offset == 0:
+            total = 0
+        else:
+            total = (await self.session.execute(select(func.count()).select_from(stmt.subquery()))).scalar_one()
         return await self._load(rows), int(total)
+
+    async def generation(self) -> tuple[Any, ...]:
+        """What changes whenever any product does (a cache key, not a figure): every write bumps one
+        product's version by one or adds a product, and sets its updated_at; products are never deleted
+        (archived instead), and a reset that reloads the same data has later timestamps."""
+        stmt = select(func.count(), func.coalesce(func.sum(products.c.version), 0), func.max(products.c.updated_at))
+        return tuple((await self.session.execute(stmt)).one())
 
     async def add(self, p: Product) -> None:
         await self.session.execute(insert(products).values(**self._row(p), created_at=p.created_at))
@@ -110,18 +126,26 @@ class ProductRepository:
         ])
 
     async def _load(self, rows: Sequence[Any]) -> list[Product]:
+        """The products of `rows` with their SKUs and conditions, fetched together in one statement
+        (a UNION ALL of both child tables), whatever the number of products."""
         ids = [r.id for r in rows]
         conds: dict[str, list[Condition]] = {i: [] for i in ids}
         sku_map: dict[str, list[Sku]] = {i: [] for i in ids}
         if ids:
-            for c in await self.session.execute(
-                select(product_conditions).where(product_conditions.c.product_id.in_(ids))
-                .order_by(product_conditions.c.condition)
-            ):
-                conds[c.product_id].append(Condition(c.condition))
-            sku_rows = select(skus).where(skus.c.product_id.in_(ids)).order_by(skus.c.position)
-            for s in await self.session.execute(sku_rows):
-                sku_map[s.product_id].append(Sku(s.sku, s.label, s.dose, s.sessions, s.supply_days))
+            sku_part = select(skus.c.product_id, literal_column("1").label("kind"), skus.c.position,
+                              skus.c.sku.label("code"), skus.c.label, skus.c.dose, skus.c.sessions,
+                              skus.c.supply_days).where(skus.c.product_id.in_(ids))
+            none: ColumnElement[Any] = literal_column("NULL")
+            cond_part = select(product_conditions.c.product_id, literal_column("0"), literal_column("0"),
+                               product_conditions.c.condition, none, none, none, none
+                               ).where(product_conditions.c.product_id.in_(ids))
+            children = union_all(sku_part, cond_part).subquery()
+            ordered = select(children).order_by(children.c.kind, children.c.position, children.c.code)
+            for c in await self.session.execute(ordered):
+                if c.kind:
+                    sku_map[c.product_id].append(Sku(c.code, c.label, c.dose, c.sessions, c.supply_days))
+                else:
+                    conds[c.product_id].append(Condition(c.code))
         return [
             Product(
                 id=r.id, slug=r.slug, name=r.name, description=r.description, category=Category(r.category),

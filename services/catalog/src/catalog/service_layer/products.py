@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
 from catalog.adapters.repository import ProductFilter, ProductRepository
 from catalog.domain.product import Product, ProductInvalid, Sku
 from catalog.domain.vocabulary import Status
+from catalog.service_layer.list_cache import Answer, ListCache, entity_tag
 from clinic_shared.errors import Problem
 from clinic_shared.events.base import utcnow
 from clinic_shared.events.catalog import ProductArchived, ProductPublished, ProductUpdated, SkuSnapshot
@@ -144,10 +146,26 @@ async def _archive_once(runtime: ServiceRuntime, product_id: str, if_match: int 
 
 
 async def list_products(
-    runtime: ServiceRuntime, f: ProductFilter, limit: int, offset: int
-) -> tuple[list[Product], int]:
+    runtime: ServiceRuntime, cache: ListCache, f: ProductFilter, limit: int, offset: int,
+    render: Callable[[list[Product], int], bytes],
+) -> Answer:
+    """The public list as the bytes to send: from the cache when the catalog has not changed since it
+    was kept (one statement), else read (the page with its total, then the children) and rendered.
+    Read-only, so no transaction: no BEGIN and ROLLBACK round trips around the statements."""
+    key = (f, limit, offset)
     async with runtime.sessions() as session:
-        return await ProductRepository(session).search(f, limit, offset)
+        await session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+        repo = ProductRepository(session)
+        generation = await repo.generation()
+        if (kept := cache.get(key, generation)) is not None:
+            return kept
+        # (A write committed since `generation` was read may already be in the page: the answer is
+        # then kept under the older generation, and the next request, seeing the newer one, reads again.)
+        items, total = await repo.search(f, limit, offset)
+    body = render(items, total)
+    answer = Answer(generation, body, entity_tag(body))
+    cache.put(key, answer)
+    return answer
 
 
 async def product_by_slug(runtime: ServiceRuntime, slug: str, public: bool = True) -> Product:

@@ -6,8 +6,8 @@ from dataclasses import asdict
 from enum import StrEnum
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Header, Path, Query, Response
-from pydantic import BeforeValidator
+from fastapi import APIRouter, Header, Path, Query, Request, Response
+from pydantic import BeforeValidator, TypeAdapter
 
 from catalog.adapters.repository import ProductFilter
 from catalog.domain.product import Product
@@ -73,8 +73,15 @@ IfMatch = Annotated[str | None, Header(alias="If-Match", max_length=40,
                                          description='The ETag of the product version you edit, e.g. "3"')]
 
 
+# The list's bytes exactly as FastAPI renders a ProductList response_model (pydantic's JSON dump).
+_LIST_JSON = TypeAdapter(ProductList)
+# Any cache may keep the list but must ask again each time (If-None-Match): a change shows at once.
+LIST_CACHE_CONTROL = "public, no-cache"
+
+
 @router.get("", response_model=ProductList, responses=problem_responses(422))
 async def list_products(
+    request: Request,
     runtime: RuntimeDep,
     condition: ConditionQuery = None,
     route: RouteQuery = None,
@@ -82,12 +89,28 @@ async def list_products(
     q: Annotated[str | None, Query(max_length=100, pattern=r"^[^\x00-\x1f]*$")] = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
     offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
-) -> ProductList:
+) -> Response:
     """Products for sale, in a stable order (name, then id), filtered and paginated. The filters
     accept their values in any case, with spaces or hyphens for underscores (`route=iv`)."""
     f = ProductFilter(condition=condition, route=route, category=category, q=q.strip() if q else None)
-    items, total = await svc.list_products(runtime, f, limit, offset)
-    return ProductList(items=[_out(p) for p in items], total=total, limit=limit, offset=offset)
+
+    def render(items: list[Product], total: int) -> bytes:
+        page = ProductList(items=[_out(p) for p in items], total=total, limit=limit, offset=offset)
+        return _LIST_JSON.dump_json(page)
+
+    answer = await svc.list_products(runtime, request.app.state.list_cache, f, limit, offset, render)
+    headers = {"ETag": answer.etag, "Cache-Control": LIST_CACHE_CONTROL}
+    tags = _tags(request.headers.get("if-none-match"))
+    if answer.etag in tags or "*" in tags:
+        return Response(status_code=304, headers=headers)
+    return Response(answer.body, media_type="application/json", headers=headers)
+
+
+def _tags(if_none_match: str | None) -> set[str]:
+    """The entity tags an If-None-Match names (weak ones compare equal too, RFC 9110 13.1.2)."""
+    if not if_none_match:
+        return set()
+    return {t.strip().removeprefix("W/") for t in if_none_match.split(",")}
 
 
 @router.get("/{slug}", response_model=ProductOut, responses=problem_responses(404, 422))
