@@ -20,21 +20,10 @@ from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from clinic_shared.errors import Problem
+from clinic_shared.principal import DEFAULT_AUDIENCE, DEFAULT_ISSUER, ROLES, Principal
 
-ROLES = frozenset({"customer", "editor", "moderator", "ops"})
-DEFAULT_ISSUER = "https://identity.clinic.local/"
-DEFAULT_AUDIENCE = "clinic-api"
 ASYMMETRIC_ALGORITHMS = ["RS256", "RS384", "RS512", "PS256", "ES256", "ES384", "EdDSA"]
 _bearer = HTTPBearer(auto_error=False)
-
-
-@dataclass(frozen=True)
-class Principal:
-    sub: str
-    roles: frozenset[str]
-
-    def has(self, role: str) -> bool:
-        return role in self.roles
 
 
 def _principal(claims: dict[str, Any]) -> Principal:

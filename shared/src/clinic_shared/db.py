@@ -7,7 +7,10 @@ from __future__ import annotations
 
 import asyncio
 import ipaddress
+import json
 import os
+from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -23,8 +26,12 @@ from sqlalchemy import (
     Text,
     event,
 )
-from sqlalchemy.engine import URL, make_url
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import URL, Dialect, make_url
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.sql.dml import Insert
+from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.types import TypeDecorator, TypeEngine
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -154,6 +161,77 @@ def sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
 def is_postgres(engine_or_session: AsyncEngine | AsyncSession) -> bool:
     bind = engine_or_session.bind if isinstance(engine_or_session, AsyncSession) else engine_or_session
     return bind is not None and bind.dialect.name == "postgresql"
+
+
+class UtcDateTime(TypeDecorator[datetime]):
+    """A `timestamp with time zone` that is always an aware UTC datetime in Python.
+
+    PostgreSQL gives aware values back, SQLite (which keeps no zone) naive ones: both come out aware,
+    in UTC. A naive value going in is refused (ValueError) rather than guessed at; an aware one in
+    another zone is stored as the same instant in UTC, so SQLite's zone-less text stays UTC too.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if not isinstance(value, datetime) or value.tzinfo is None or value.utcoffset() is None:
+            raise ValueError(f"a timezone-aware datetime is needed, not {value!r}")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+class JsonText(TypeDecorator[Any]):
+    """A JSON value kept in a TEXT column: dumped on the way in, loaded on the way out, in one place.
+
+    The services' JSON columns were made TEXT; `sa.JSON` would be `json` on PostgreSQL, a different
+    column type (a migration), so these stay TEXT on disk and only Python sees the value. A value
+    compared with the column in SQL (`==`, `LIKE`) is compared as the stored text, not dumped.
+    """
+
+    impl = Text
+    cache_ok = True
+
+    def process_bind_param(self, value: Any, dialect: Dialect) -> str | None:
+        return None if value is None else json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+    def process_result_value(self, value: str | None, dialect: Dialect) -> Any:
+        return None if value is None else json.loads(value)
+
+    def coerce_compared_value(self, op: Any, value: Any) -> TypeEngine[Any]:
+        return Text()
+
+
+def upsert(
+    bind: AsyncEngine | AsyncConnection | AsyncSession,
+    table: Table,
+    values: Mapping[str, Any],
+    *,
+    key: Sequence[str | Column[Any]],
+    update: Mapping[str, Any] | Sequence[str] | None = None,
+    where: ColumnElement[bool] | None = None,
+) -> Insert:
+    """INSERT `values`, or on a conflict on the unique `key` columns: nothing (`update=None`), the
+    given assignments (a mapping), or the inserted values of the named columns (a list of names);
+    `where` limits which existing rows are updated. PostgreSQL's and SQLite's `ON CONFLICT` alike."""
+    engine = bind.bind if isinstance(bind, AsyncSession) else bind
+    name = engine.dialect.name if engine is not None else None
+    if name not in _INSERTS:
+        raise NotImplementedError(f"upsert() knows PostgreSQL and SQLite, not {name}")
+    stmt: Any = _INSERTS[name](table).values(**values)
+    if update is None:
+        return stmt.on_conflict_do_nothing(index_elements=key)  # type: ignore[no-any-return]
+    assignments = dict(update) if isinstance(update, Mapping) else {c: stmt.excluded[c] for c in update}
+    return stmt.on_conflict_do_update(index_elements=key, set_=assignments, where=where)  # type: ignore[no-any-return]
+
+
+_INSERTS: dict[str, Any] = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
 
 
 def upgrade(service_dir: Path, url: str) -> None:

@@ -1,9 +1,13 @@
 """Errors as `application/problem+json` (RFC 9457), each carrying the request id.
 
-A bad request is always a 4xx with a readable message; only a bug is a 500. A database that does
-not answer (refused connection, starting up or shutting down, an administrator's shutdown, the
-pool's checkout timeout) is not a bug: the answer is 503 with `Retry-After`, so clients and the
-gateway retry instead of reporting a failure.
+A bad request is always a 4xx with a readable message; only a bug is a 500. Use cases and domain rules
+raise the framework-free kinds of `clinic_shared.application_errors` (NotFound, Conflict, Invalid, ...);
+their HTTP status is chosen here, once (`STATUS_OF`). `Problem` is for HTTP-layer code only (routes,
+dependencies) that answers with a status the request itself decides (a bad header, a bad signature).
+
+A database that does not answer (refused connection, starting up or shutting down, an administrator's
+shutdown, the pool's checkout timeout) is not a bug: the answer is 503 with `Retry-After`, so clients
+and the gateway retry instead of reporting a failure.
 """
 
 from __future__ import annotations
@@ -20,6 +24,17 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from clinic_shared.application_errors import (
+    ApplicationError,
+    Conflict,
+    Forbidden,
+    Invalid,
+    NotFound,
+    Unauthorized,
+    Unavailable,
+    UpstreamFailed,
+    kind_of,
+)
 from clinic_shared.logs import request_id_var
 from clinic_shared.messaging.outages import sqlstate_is_outage
 
@@ -36,6 +51,24 @@ class Problem(Exception):
         self.title = title
         self.detail = detail or title
         self.extra = extra
+
+
+# Each kind of application error and the status it answers with.
+STATUS_OF: dict[type[ApplicationError], int] = {
+    Invalid: 422,
+    Unauthorized: 401,
+    Forbidden: 403,
+    NotFound: 404,
+    Conflict: 409,
+    UpstreamFailed: 502,
+    Unavailable: 503,
+}
+
+
+def status_of(exc: ApplicationError) -> int:
+    """The HTTP status of an application error; 500 for an ApplicationError of no known kind (a bug)."""
+    kind = kind_of(exc)
+    return STATUS_OF[kind] if kind is not None else 500
 
 
 def problem_response(request: Request, status: int, title: str, detail: str, **extra: Any) -> JSONResponse:
@@ -60,6 +93,18 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(Problem)
     async def _problem(request: Request, exc: Problem) -> JSONResponse:
         return problem_response(request, exc.status, exc.title, exc.detail, **exc.extra)
+
+    @app.exception_handler(ApplicationError)
+    async def _application(request: Request, exc: ApplicationError) -> JSONResponse:
+        status = status_of(exc)
+        if status == 500:
+            log.error("application error of no known kind", extra={"path": request.url.path,
+                                                                   "error": type(exc).__name__})
+            return problem_response(request, 500, "Internal Server Error", "An unexpected error occurred.")
+        extra = dict(exc.details)
+        if exc.code is not None:
+            extra["code"] = exc.code
+        return problem_response(request, status, exc.title, exc.detail, **extra)
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:

@@ -13,7 +13,7 @@ from __future__ import annotations
 from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from clinic_shared.auth import DEFAULT_AUDIENCE, DEFAULT_ISSUER
+from clinic_shared.principal import DEFAULT_AUDIENCE, DEFAULT_ISSUER
 
 # The retention of the event topics (Kafka's default, 7 days, which the platform keeps); DLQs keep forever.
 TOPIC_RETENTION_SECONDS = 7 * 86400

@@ -5,7 +5,6 @@ from __future__ import annotations
 from sqlalchemy import (
     Boolean,
     Column,
-    DateTime,
     ForeignKey,
     Index,
     Integer,
@@ -16,7 +15,7 @@ from sqlalchemy import (
     text,
 )
 
-from clinic_shared.db import new_metadata
+from clinic_shared.db import JsonText, UtcDateTime, new_metadata
 
 metadata = new_metadata()
 
@@ -27,8 +26,8 @@ carts = Table(
     Column("token_hash", String(64), nullable=True),  # sha256 of the anonymous cart's token, never the token
     Column("status", String(20), nullable=False),
     Column("merged_into", String(36), nullable=True),
-    Column("created_at", DateTime(timezone=True), nullable=False),
-    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Column("created_at", UtcDateTime(), nullable=False),
+    Column("updated_at", UtcDateTime(), nullable=False),
     # One open cart per customer, even when two requests race to make it.
     Index("uq_carts_open_customer", "customer_id", unique=True,
           postgresql_where=text("status = 'open'"), sqlite_where=text("status = 'open'")),
@@ -42,7 +41,7 @@ cart_lines = Table(
     Column("quantity", Integer, nullable=False),
     Column("unit_price_seen", Integer, nullable=False),
     Column("currency", String(3), nullable=False),
-    Column("added_at", DateTime(timezone=True), nullable=False),
+    Column("added_at", UtcDateTime(), nullable=False),
     UniqueConstraint("cart_id", "sku", name="uq_cart_lines_cart_sku"),
 )
 
@@ -60,9 +59,9 @@ orders = Table(
     Column("payment_intent_id", String(255), nullable=True, index=True),  # not unique: stripe-mock repeats ids
     Column("client_secret", String(255), nullable=True),
     Column("failure_reason", Text, nullable=True),
-    Column("created_at", DateTime(timezone=True), nullable=False),
-    Column("updated_at", DateTime(timezone=True), nullable=False),
-    Column("paid_at", DateTime(timezone=True), nullable=True),
+    Column("created_at", UtcDateTime(), nullable=False),
+    Column("updated_at", UtcDateTime(), nullable=False),
+    Column("paid_at", UtcDateTime(), nullable=True),
     # 0002_cart_rules: what Stripe has refunded of the payment, in all (charge.refunded is cumulative).
     Column("amount_refunded", Integer, nullable=False, server_default="0"),
     Index("ix_orders_customer_created", "customer_id", "created_at"),
@@ -95,7 +94,7 @@ order_refunds = Table(
     Column("reason", String(40), nullable=False),
     Column("report_id", String(64), nullable=True),
     Column("stripe_refund_id", String(255), nullable=True),
-    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("created_at", UtcDateTime(), nullable=False),
 )
 
 # -- read models, built from the catalog's and pricing's events -----------------------------------
@@ -105,7 +104,7 @@ products = Table(
     Column("name", String(200), nullable=False),
     Column("category", String(40), nullable=False),
     Column("status", String(20), nullable=False),
-    Column("regions", Text, nullable=False),  # JSON list of state codes
+    Column("regions", JsonText, nullable=False),  # JSON list of state codes
     Column("requires_evaluation", Boolean, nullable=False),
     Column("version", Integer, nullable=False),
 )
@@ -134,9 +133,9 @@ discounts = Table(
     Column("amount_off", Integer, nullable=True),
     Column("final_unit_price", Integer, nullable=True),
     Column("currency", String(3), nullable=True),
-    Column("expires_at", DateTime(timezone=True), nullable=True),
+    Column("expires_at", UtcDateTime(), nullable=True),
     Column("status", String(20), nullable=False),
-    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", UtcDateTime(), nullable=False),
     # 0002_cart_rules: the money rule of DiscountGranted v2 (a v1 grant is mapped, see the README).
     Column("percent_off", Integer, nullable=True),
     Column("our_unit_price_at_grant", Integer, nullable=True),
@@ -146,5 +145,5 @@ discounts = Table(
     Column("grant_version", Integer, nullable=True),  # 1 or 2: the event version it came from
     # The order awaiting payment that holds it; set by checkout, cleared when that payment fails or ends.
     Column("reserved_by_order", String(36), nullable=True, index=True),
-    Column("reserved_at", DateTime(timezone=True), nullable=True),
+    Column("reserved_at", UtcDateTime(), nullable=True),
 )

@@ -6,28 +6,21 @@ that was revoked, expired or redeemed never comes back), so replays and late dup
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
-from datetime import UTC, datetime
-from typing import Any
+from datetime import datetime
 
 from sqlalchemy import delete, literal_column, or_, select, union_all, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql import ColumnElement
 
 from cart.adapters.orm import discounts, prices, product_skus, products
 from cart.domain.catalog import Discount, DiscountStatus, Price, ProductInfo
-from clinic_shared.db import is_postgres
+from clinic_shared.db import is_postgres, upsert
 
 
 class ReadModels:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
-
-    def _insert(self, table: Any) -> Any:
-        return (pg_insert if is_postgres(self.session) else sqlite_insert)(table)
 
     # -- products ------------------------------------------------------------------------------
     async def product_version(self, product_id: str) -> int | None:
@@ -36,31 +29,29 @@ class ReadModels:
 
     async def put_product(self, p: ProductInfo, skus: list[str]) -> None:
         row = {"product_id": p.product_id, "name": p.name, "category": p.category, "status": p.status,
-               "regions": json.dumps(sorted(p.regions)), "requires_evaluation": p.requires_evaluation,
+               "regions": sorted(p.regions), "requires_evaluation": p.requires_evaluation,
                "version": p.version}
-        stmt = self._insert(products).values(**row)
-        await self.session.execute(stmt.on_conflict_do_update(index_elements=["product_id"], set_=row))
+        await self.session.execute(upsert(self.session, products, row, key=["product_id"], update=row))
         await self.session.execute(delete(product_skus).where(product_skus.c.product_id == p.product_id))
         for sku in skus:
-            ins = self._insert(product_skus).values(sku=sku, product_id=p.product_id)
-            await self.session.execute(ins.on_conflict_do_update(index_elements=["sku"],
-                                                                 set_={"product_id": p.product_id}))
+            await self.session.execute(upsert(self.session, product_skus, {"sku": sku, "product_id": p.product_id},
+                                              key=["sku"], update={"product_id": p.product_id}))
 
     async def archive_product(self, product_id: str, version: int) -> None:
         """Archive a known product, or keep a tombstone (status archived, no SKUs) for one never seen, so that
         a late snapshot with a lower version cannot bring it back."""
-        stmt = self._insert(products).values(product_id=product_id, name="", category="", status="archived",
-                                             regions="[]", requires_evaluation=False, version=version)
-        await self.session.execute(stmt.on_conflict_do_update(
-            index_elements=["product_id"], set_={"status": "archived", "version": version},
-            where=products.c.version < version))
+        tombstone = {"product_id": product_id, "name": "", "category": "", "status": "archived", "regions": [],
+                     "requires_evaluation": False, "version": version}
+        await self.session.execute(upsert(self.session, products, tombstone, key=["product_id"],
+                                          update={"status": "archived", "version": version},
+                                          where=products.c.version < version))
 
     async def products_for(self, skus: Iterable[str]) -> dict[str, ProductInfo]:
         stmt = select(product_skus.c.sku, products).join(products, products.c.product_id == product_skus.c.product_id)
         found: dict[str, ProductInfo] = {}
         for r in await self.session.execute(stmt.where(product_skus.c.sku.in_(list(skus)))):
             found[r.sku] = ProductInfo(product_id=r.product_id, name=r.name, category=r.category, status=r.status,
-                                       regions=frozenset(json.loads(r.regions)),
+                                       regions=frozenset(r.regions),
                                        requires_evaluation=r.requires_evaluation, version=r.version)
         return found
 
@@ -90,9 +81,8 @@ class ReadModels:
     # -- prices --------------------------------------------------------------------------------
     async def put_price(self, p: Price) -> None:
         row = {"sku": p.sku, "unit_price": p.unit_price, "currency": p.currency, "version": p.version}
-        stmt = self._insert(prices).values(**row)
-        await self.session.execute(stmt.on_conflict_do_update(
-            index_elements=["sku"], set_=row, where=prices.c.version < stmt.excluded.version))
+        await self.session.execute(upsert(self.session, prices, row, key=["sku"], update=row,
+                                          where=prices.c.version < p.version))
 
     async def prices_for(self, skus: Iterable[str]) -> dict[str, Price]:
         rows = await self.session.execute(select(prices).where(prices.c.sku.in_(list(skus))))
@@ -106,19 +96,19 @@ class ReadModels:
                  "currency": d.currency, "expires_at": d.expires_at, "updated_at": now, "percent_off": d.percent_off,
                  "our_unit_price_at_grant": our_unit_price_at_grant, "competitor_unit_price": d.competitor_unit_price,
                  "region": d.region, "max_units": d.max_units, "grant_version": grant_version}
-        stmt = self._insert(discounts).values(discount_id=d.discount_id, customer_id=d.customer_id, sku=d.sku,
-                                              status=DiscountStatus.granted.value, **terms)
-        await self.session.execute(stmt.on_conflict_do_update(index_elements=["discount_id"], set_=terms))
+        row = {"discount_id": d.discount_id, "customer_id": d.customer_id, "sku": d.sku,
+               "status": DiscountStatus.granted.value, **terms}
+        await self.session.execute(upsert(self.session, discounts, row, key=["discount_id"], update=terms))
 
     async def end_discount(self, discount_id: str, customer_id: str, sku: str, status: DiscountStatus,
                            now: datetime) -> None:
         """Revoked, expired or redeemed: final. Only a granted discount moves; an unknown one becomes a tombstone.
         An end waits for a checkout that holds the discount's row lock (so a checkout sees it or not, whole)."""
-        stmt = self._insert(discounts).values(discount_id=discount_id, customer_id=customer_id, sku=sku,
-                                              status=status.value, updated_at=now)
-        await self.session.execute(stmt.on_conflict_do_update(
-            index_elements=["discount_id"], set_={"status": status.value, "updated_at": now},
-            where=discounts.c.status == DiscountStatus.granted.value))
+        row = {"discount_id": discount_id, "customer_id": customer_id, "sku": sku, "status": status.value,
+               "updated_at": now}
+        await self.session.execute(upsert(self.session, discounts, row, key=["discount_id"],
+                                          update={"status": status.value, "updated_at": now},
+                                          where=discounts.c.status == DiscountStatus.granted.value))
 
     async def reinstate(self, discount_id: str, order_id: str, expires_at: datetime, now: datetime) -> None:
         """Pricing gave back a discount whose order was refunded: usable again (never a revoked or expired one)."""
@@ -175,9 +165,9 @@ class ReadModels:
             held = r.reserved_by_order == order_id and r.status in (
                 DiscountStatus.granted.value, DiscountStatus.expired.value, DiscountStatus.redeemed.value)
             free = (r.status == DiscountStatus.granted.value and r.expires_at is not None
-                    and _aware(r.expires_at) > now
+                    and r.expires_at > now
                     and (r.reserved_by_order is None or (r.reserved_at is not None
-                                                          and _aware(r.reserved_at) < stale_before)))
+                                                          and r.reserved_at < stale_before)))
             if not (held or free):
                 return False
         await self.session.execute(
@@ -190,14 +180,10 @@ class ReadModels:
             discounts.c.customer_id == customer_id, discounts.c.sku.in_(list(skus)),
             discounts.c.amount_off.is_not(None)))
         return [Discount(discount_id=r.discount_id, customer_id=r.customer_id, sku=r.sku, amount_off=r.amount_off,
-                         currency=r.currency, expires_at=_aware(r.expires_at), status=DiscountStatus(r.status),
+                         currency=r.currency, expires_at=r.expires_at, status=DiscountStatus(r.status),
                          report_id=r.report_id, percent_off=r.percent_off or 0,
                          competitor_unit_price=r.competitor_unit_price or 0,
                          final_unit_price_at_grant=r.final_unit_price or 0, region=r.region,
                          max_units=r.max_units or 0, reserved_by_order=r.reserved_by_order,
-                         reserved_at=_aware(r.reserved_at) if r.reserved_at else None) for r in rows]
+                         reserved_at=r.reserved_at) for r in rows]
 
-
-def _aware(t: datetime) -> datetime:
-    """SQLite (the embedded default) gives naive datetimes back; they were written in UTC."""
-    return t if t.tzinfo is not None else t.replace(tzinfo=UTC)

@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
+from clinic_shared.application_errors import Conflict, NotFound
+
 MAX_QUANTITY = 99
 MAX_LINES = 50
 
@@ -16,7 +18,7 @@ class CartStatus(StrEnum):
     merged = "merged"  # an anonymous cart folded into a customer's on sign-in
 
 
-class CartError(Exception):
+class CartError(Conflict):
     """A change the cart refuses; the message says why, in words."""
 
 
@@ -24,8 +26,8 @@ class CartClosed(CartError):
     pass
 
 
-class LineNotFound(CartError):
-    pass
+class LineNotFound(NotFound, CartError):
+    """A cart refusal that is a "not found" (listed first among the bases) rather than a conflict."""
 
 
 class CartLimit(CartError):

@@ -12,8 +12,8 @@ import secrets
 from dataclasses import dataclass
 
 from cart.domain.cart import Cart
-from clinic_shared.auth import Principal
-from clinic_shared.errors import Problem
+from clinic_shared.application_errors import NotFound, Unauthorized
+from clinic_shared.principal import Principal
 
 
 @dataclass(frozen=True)
@@ -27,7 +27,7 @@ class Caller:
 
     def require_credentials(self) -> None:
         if self.principal is None and not self.cart_token:
-            raise Problem(401, "Unauthorized", "Send the cart's token in X-Cart-Token, or a bearer token.")
+            raise Unauthorized("Send the cart's token in X-Cart-Token, or a bearer token.")
 
 
 def new_token() -> tuple[str, str]:
@@ -48,5 +48,5 @@ def may_use(cart: Cart, caller: Caller) -> bool:
     return hmac.compare_digest(hash_token(caller.cart_token), cart.token_hash)
 
 
-def not_found(cart_id: str) -> Problem:
-    return Problem(404, "Not Found", f"No cart {cart_id} for these credentials.")
+def not_found(cart_id: str) -> NotFound:
+    return NotFound(f"No cart {cart_id} for these credentials.")

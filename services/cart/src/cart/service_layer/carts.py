@@ -11,23 +11,17 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from cart.adapters.carts import CartRepository
 from cart.adapters.orders import OrderRepository
 from cart.adapters.read_models import ReadModels
-from cart.domain.cart import Cart, CartError, CartStatus, LineNotFound
+from cart.domain.cart import Cart, CartStatus
 from cart.domain.order import Order
 from cart.domain.pricing import PricedCart
 from cart.service_layer.access import Caller, may_use, new_token, not_found
 from cart.service_layer.events import order_claimed
 from cart.service_layer.pricing import hold_ttl, priced
-from clinic_shared.errors import Problem
+from clinic_shared.application_errors import Conflict, Forbidden, NotFound, Unauthorized
 from clinic_shared.events.base import utcnow
 from clinic_shared.runtime import ServiceRuntime
 
 Change = Callable[[AsyncSession, Cart], Awaitable[None]]
-
-
-def cart_problem(exc: CartError) -> Problem:
-    if isinstance(exc, LineNotFound):
-        return Problem(404, "Not Found", str(exc))
-    return Problem(409, "Conflict", str(exc))
 
 
 async def load(repo: CartRepository, cart_id: str, caller: Caller, *, lock: bool = False) -> Cart:
@@ -55,7 +49,7 @@ async def create_cart(runtime: ServiceRuntime, caller: Caller, currency: str) ->
                 return await priced(tx.session, cart, currency, now, ttl=hold_ttl(runtime)), token, True
         except IntegrityError:  # the same customer's other request made the cart first: answer that one
             continue
-    raise Problem(409, "Conflict", "Another request is making this customer's cart; try again.")
+    raise Conflict("Another request is making this customer's cart; try again.")
 
 
 async def get_cart(runtime: ServiceRuntime, cart_id: str, caller: Caller, currency: str) -> PricedCart:
@@ -68,10 +62,7 @@ async def _change(runtime: ServiceRuntime, cart_id: str, caller: Caller, currenc
     async with runtime.transaction() as tx:
         repo = CartRepository(tx.session)
         cart = await load(repo, cart_id, caller, lock=True)
-        try:
-            await change(tx.session, cart)
-        except CartError as exc:
-            raise cart_problem(exc) from exc
+        await change(tx.session, cart)
         await repo.save(cart)
         return await priced(tx.session, cart, currency, utcnow(), ttl=hold_ttl(runtime))
 
@@ -83,10 +74,10 @@ async def add_item(runtime: ServiceRuntime, cart_id: str, caller: Caller, curren
         products, prices = await ReadModels(session).products_and_prices([sku])
         product = products.get(sku)
         if product is None:
-            raise Problem(404, "Not Found", f"No product has the SKU {sku}.")
+            raise NotFound(f"No product has the SKU {sku}.")
         price = prices.get(sku)
         if not product.for_sale or price is None:
-            raise Problem(409, "Not for sale", f"{product.name} ({sku}) is not for sale right now.")
+            raise Conflict(f"{product.name} ({sku}) is not for sale right now.", title="Not for sale")
         cart.add(line_id=str(uuid.uuid4()), sku=sku, quantity=quantity, unit_price=price.unit_price,
                  currency=price.currency, now=utcnow())
 
@@ -115,7 +106,7 @@ async def merge_into_customer(runtime: ServiceRuntime, cart_id: str, caller: Cal
     Merging again answers the same customer cart."""
     sub = caller.sub
     if sub is None or not caller.cart_token:
-        raise Problem(401, "Unauthorized", "Merging needs the bearer token and the anonymous cart's X-Cart-Token.")
+        raise Unauthorized("Merging needs the bearer token and the anonymous cart's X-Cart-Token.")
     now = utcnow()
     try:
         async with runtime.transaction() as tx:
@@ -128,23 +119,20 @@ async def merge_into_customer(runtime: ServiceRuntime, cart_id: str, caller: Cal
             if anon.status is CartStatus.merged and anon.merged_into:
                 target = await repo.get(anon.merged_into)
                 if target is None or target.customer_id != sub:
-                    raise Problem(409, "Conflict", "This cart was already merged into another customer's cart.")
+                    raise Conflict("This cart was already merged into another customer's cart.")
                 return await priced(tx.session, target, currency, now, ttl=hold_ttl(runtime))
             target = await repo.open_cart_of(sub, lock=True)
-            try:
-                if target is None:
-                    anon.ensure_open()
-                    anon.customer_id, anon.token_hash, anon.updated_at = sub, None, now
-                    target = anon
-                else:
-                    target.absorb(anon, now)
-                    await repo.save(anon)
-            except CartError as exc:
-                raise cart_problem(exc) from exc
+            if target is None:
+                anon.ensure_open()
+                anon.customer_id, anon.token_hash, anon.updated_at = sub, None, now
+                target = anon
+            else:
+                target.absorb(anon, now)
+                await repo.save(anon)
             await repo.save(target)
             return await priced(tx.session, target, currency, now, ttl=hold_ttl(runtime))
     except IntegrityError as exc:
-        raise Problem(409, "Conflict", "The customer's cart changed while merging; try again.") from exc
+        raise Conflict("The customer's cart changed while merging; try again.") from exc
 
 
 async def claim_cart(runtime: ServiceRuntime, cart_id: str, caller: Caller,
@@ -154,10 +142,10 @@ async def claim_cart(runtime: ServiceRuntime, cart_id: str, caller: Caller,
     (as `merge`). Claiming again answers the same; a cart someone else claimed answers 404."""
     sub = caller.sub
     if sub is None or not caller.cart_token:
-        raise Problem(401, "Unauthorized", "Claiming needs the bearer token and the cart's X-Cart-Token.")
+        raise Unauthorized("Claiming needs the bearer token and the cart's X-Cart-Token.")
     assert caller.principal is not None
     if not caller.principal.has("customer"):
-        raise Problem(403, "Forbidden", "Only a customer can claim a cart.")
+        raise Forbidden("Only a customer can claim a cart.")
     now = utcnow()
     async with runtime.transaction() as tx:
         repo, orders = CartRepository(tx.session), OrderRepository(tx.session)

@@ -23,15 +23,15 @@ from cart.adapters.carts import CartRepository
 from cart.adapters.orders import OrderRepository
 from cart.adapters.payments import PaymentGateway, PaymentProviderError
 from cart.adapters.read_models import ReadModels
-from cart.domain.cart import CartError, CartStatus
+from cart.domain.cart import CartStatus
 from cart.domain.checkout import refusals
 from cart.domain.money import fmt
 from cart.domain.order import Order
 from cart.service_layer.access import Caller
-from cart.service_layer.carts import cart_problem, load
+from cart.service_layer.carts import load
 from cart.service_layer.events import order_payment_failed, order_placed
 from cart.service_layer.pricing import hold_ttl, quote
-from clinic_shared.errors import Problem
+from clinic_shared.application_errors import Conflict, UpstreamFailed
 from clinic_shared.events.base import utcnow
 from clinic_shared.runtime import ServiceRuntime, Tx
 
@@ -65,10 +65,7 @@ async def _place_order(runtime: ServiceRuntime, cart_id: str, caller: Caller, cu
         existing = await orders.of_cart(cart.id)
         if existing is not None:
             return existing, False
-        try:
-            cart.ensure_open()
-        except CartError as exc:
-            raise cart_problem(exc) from exc
+        cart.ensure_open()
         models = ReadModels(tx.session)
         if cart.customer_id and cart.lines:
             mine = await models.discounts_of(cart.customer_id, [ln.sku for ln in cart.lines])
@@ -78,16 +75,15 @@ async def _place_order(runtime: ServiceRuntime, cart_id: str, caller: Caller, cu
         evaluated = await orders.has_paid_evaluation(cart.customer_id) if cart.customer_id else False
         found = refusals(priced, request.region, evaluated, request.minimum_charge)
         if found:
-            raise Problem(409, "Checkout refused", " ".join(r.message for r in found),
-                          reasons=[{"code": r.code, "sku": r.sku, "message": r.message} for r in found])
+            raise Conflict(" ".join(r.message for r in found), title="Checkout refused",
+                           reasons=[{"code": r.code, "sku": r.sku, "message": r.message} for r in found])
         _confirm_total(request, priced.total, q.total_seen, priced.currency, priced.notices)
         order = Order.place(str(uuid.uuid4()), priced, request.region, now)
         for discount_id in priced.discount_ids:
             holder = await models.holder(discount_id)
             if not await models.reserve(discount_id, order.id, now, now - ttl):
-                raise Problem(409, "Discount unavailable",
-                              "Your price-match discount was used, revoked or expired while you checked out; "
-                              "review the cart and check out again.")
+                raise Conflict("Your price-match discount was used, revoked or expired while you checked out; "
+                               "review the cart and check out again.", title="Discount unavailable")
             if holder and holder != order.id:  # its hold had lapsed: that order was abandoned
                 await _abandon(tx, orders, holder, now)
         await orders.add(order)
@@ -109,10 +105,9 @@ def _confirm_total(request: CheckoutRequest, total: int, total_seen: int, curren
         return
     else:
         shown = total_seen
-    raise Problem(409, "Total changed",
-                  f"The total is now {fmt(total, currency)}, not {fmt(shown, currency)}; review the cart and check "
-                  "out again with expected_total set to the new total to confirm it.",
-                  total=total, expected_total=shown, currency=currency, notices=notices)
+    raise Conflict(f"The total is now {fmt(total, currency)}, not {fmt(shown, currency)}; review the cart and check "
+                   "out again with expected_total set to the new total to confirm it.", title="Total changed",
+                   total=total, expected_total=shown, currency=currency, notices=notices)
 
 
 async def _abandon(tx: Tx, orders: OrderRepository, order_id: str, now: datetime) -> None:
@@ -128,9 +123,8 @@ async def _attach_payment_intent(runtime: ServiceRuntime, payments: PaymentGatew
         intent = await payments.create_payment_intent(order_id=order.id, cart_id=order.cart_id, amount=order.total,
                                                       currency=order.currency)
     except PaymentProviderError as exc:
-        raise Problem(502, "Payment provider unavailable",
-                      f"The order {order.id} is saved; check out again to retry the payment. ({exc})",
-                      order_id=order.id) from exc
+        raise UpstreamFailed(f"The order {order.id} is saved; check out again to retry the payment. ({exc})",
+                             title="Payment provider unavailable", order_id=order.id) from exc
     async with runtime.transaction() as tx:
         orders = OrderRepository(tx.session)
         await orders.attach_payment(order.id, intent.id, intent.client_secret)

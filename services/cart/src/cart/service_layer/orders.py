@@ -7,7 +7,7 @@ from cart.adapters.carts import CartRepository
 from cart.adapters.orders import OrderRepository
 from cart.domain.order import Order
 from cart.service_layer.access import Caller, may_use
-from clinic_shared.errors import Problem
+from clinic_shared.application_errors import Forbidden, NotFound, Unauthorized
 from clinic_shared.runtime import ServiceRuntime
 
 
@@ -21,15 +21,15 @@ async def get_order(runtime: ServiceRuntime, order_id: str, caller: Caller) -> O
             cart = await CartRepository(session).get(order.cart_id)
             if cart is not None and may_use(cart, caller):
                 return order
-    raise Problem(404, "Not Found", f"No order {order_id} for these credentials.")
+    raise NotFound(f"No order {order_id} for these credentials.")
 
 
 async def list_orders(runtime: ServiceRuntime, caller: Caller, *, limit: int, offset: int) -> tuple[list[Order], int]:
     """The signed-in customer's orders, newest first (orders placed signed out count once claimed)."""
     if caller.principal is None:
-        raise Problem(401, "Unauthorized", "Sign in to see your orders.")
+        raise Unauthorized("Sign in to see your orders.")
     if not caller.principal.has("customer"):
-        raise Problem(403, "Forbidden", "Only a customer has orders.")
+        raise Forbidden("Only a customer has orders.")
     async with runtime.sessions() as session:
         return await OrderRepository(session).of_customer(caller.principal.sub, limit=limit, offset=offset)
 

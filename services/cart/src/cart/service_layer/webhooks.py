@@ -24,7 +24,7 @@ from cart.domain.order import Order
 from cart.metrics import PAYMENT_MISMATCH, REFUNDS
 from cart.service_layer.events import order_paid, order_payment_failed, order_payment_mismatched, order_refunded
 from cart.service_layer.pricing import hold_ttl
-from clinic_shared.errors import Problem
+from clinic_shared.application_errors import Unavailable
 from clinic_shared.events.base import utcnow
 from clinic_shared.messaging.inbox import claim
 from clinic_shared.runtime import ServiceRuntime, Tx
@@ -153,9 +153,8 @@ async def _succeeded(tx: Tx, order: Order, event: PaymentEvent, payments: Paymen
                                            idempotency_key=key,
                                            metadata={"order_id": order.id, "reason": "amount_mismatch"})
         except PaymentProviderError as exc:
-            raise Problem(503, "Payment provider unavailable",
-                          "The refund of a mismatched payment could not be made; Stripe will retry this event.",
-                          order_id=order.id) from exc
+            raise Unavailable("The refund of a mismatched payment could not be made; Stripe will retry this event.",
+                              title="Payment provider unavailable", order_id=order.id) from exc
         order.record_refund(received, now)
         await orders.save_state(order)
         await orders.add_refund(idempotency_key=key, order=order, amount=received, reason="amount_mismatch",

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Boolean, Column, DateTime, ForeignKey, Integer, String, Table, Text
+from sqlalchemy import Boolean, Column, ForeignKey, Integer, String, Table, Text
 
-from clinic_shared.db import new_metadata
+from clinic_shared.db import JsonText, UtcDateTime, new_metadata
 
 metadata = new_metadata()
 
@@ -16,12 +16,12 @@ products = Table(
     Column("description", Text, nullable=False),
     Column("category", String(40), nullable=False, index=True),
     Column("route", String(40), nullable=True, index=True),
-    Column("regions", Text, nullable=False),  # JSON list of state codes
+    Column("regions", JsonText, nullable=False),  # JSON list of state codes
     Column("requires_evaluation", Boolean, nullable=False),
     Column("status", String(20), nullable=False, index=True),
     Column("version", Integer, nullable=False),
-    Column("created_at", DateTime(timezone=True), nullable=False),
-    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Column("created_at", UtcDateTime(), nullable=False),
+    Column("updated_at", UtcDateTime(), nullable=False),
 )
 
 product_conditions = Table(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -112,7 +111,7 @@ class ProductRepository:
         return {
             "id": p.id, "slug": p.slug, "name": p.name, "description": p.description,
             "category": p.category.value, "route": p.route.value if p.route else None,
-            "regions": json.dumps(sorted(p.regions)), "requires_evaluation": p.requires_evaluation,
+            "regions": sorted(p.regions), "requires_evaluation": p.requires_evaluation,
             "status": p.status.value, "version": p.version, "updated_at": p.updated_at,
         }
 
@@ -149,7 +148,7 @@ class ProductRepository:
         return [
             Product(
                 id=r.id, slug=r.slug, name=r.name, description=r.description, category=Category(r.category),
-                route=Route(r.route) if r.route else None, conditions=conds[r.id], regions=json.loads(r.regions),
+                route=Route(r.route) if r.route else None, conditions=conds[r.id], regions=r.regions,
                 requires_evaluation=r.requires_evaluation, status=Status(r.status), skus=sku_map[r.id],
                 version=r.version, created_at=r.created_at, updated_at=r.updated_at,
             )

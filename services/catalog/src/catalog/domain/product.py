@@ -6,11 +6,14 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from catalog.domain.vocabulary import Category, Condition, Route, Status
+from clinic_shared.application_errors import Invalid
 from clinic_shared.regions import US_STATES
 
 
-class ProductInvalid(ValueError):
-    """A product that breaks a catalog rule; the message says which, in words."""
+class ProductInvalid(Invalid):
+    """A product that breaks a catalog rule; the message says which, in words (also a ValueError)."""
+
+    default_title = "Invalid product"
 
 
 @dataclass

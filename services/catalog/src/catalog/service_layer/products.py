@@ -11,7 +11,7 @@ from catalog.adapters.repository import ProductFilter, ProductRepository
 from catalog.domain.product import Product, ProductInvalid, Sku
 from catalog.domain.vocabulary import Status
 from catalog.service_layer.list_cache import Answer, ListCache, entity_tag
-from clinic_shared.errors import Problem
+from clinic_shared.application_errors import Conflict, NotFound
 from clinic_shared.events.base import utcnow
 from clinic_shared.events.catalog import ProductArchived, ProductPublished, ProductUpdated, SkuSnapshot
 from clinic_shared.runtime import ServiceRuntime
@@ -30,26 +30,19 @@ def snapshot(p: Product, cls: type[ProductPublished] | type[ProductUpdated]) -> 
 
 async def _check_unique(repo: ProductRepository, p: Product, other_than: str | None = None) -> None:
     if await repo.slug_taken(p.slug, other_than):
-        raise Problem(409, "Conflict", f"The slug '{p.slug}' is already used by another product.")
+        raise Conflict(f"The slug '{p.slug}' is already used by another product.")
     taken = await repo.skus_taken([s.sku for s in p.skus], other_than)
     if taken:
-        raise Problem(409, "Conflict", f"SKU(s) already used by another product: {', '.join(taken)}.")
-
-
-def _validated(p: Product) -> Product:
-    try:
-        p.check()
-    except ProductInvalid as exc:
-        raise Problem(422, "Invalid product", str(exc)) from exc
-    return p
+        raise Conflict(f"SKU(s) already used by another product: {', '.join(taken)}.")
 
 
 async def create_product(runtime: ServiceRuntime, data: dict[str, Any]) -> Product:
     now = utcnow()
     skus = [Sku(**s) for s in data.pop("skus")]
-    product = _validated(Product(id=str(uuid.uuid4()), skus=skus, version=1, created_at=now, updated_at=now, **data))
+    product = Product(id=str(uuid.uuid4()), skus=skus, version=1, created_at=now, updated_at=now, **data)
+    product.check()
     if product.status is Status.archived:
-        raise Problem(422, "Invalid product", "A new product is draft or active, not archived.")
+        raise ProductInvalid("A new product is draft or active, not archived.")
     async with runtime.transaction() as tx:
         repo = ProductRepository(tx.session)
         await _check_unique(repo, product)
@@ -70,9 +63,8 @@ _RETRIES = 5
 
 def _precondition(current: Product, if_match: int | None) -> None:
     if if_match is not None and current.version != if_match:
-        raise Problem(409, "Conflict",
-                      f"The product is at version {current.version}, not {if_match} (If-Match): someone else "
-                      "changed it. Reload it and apply your change again.")
+        raise Conflict(f"The product is at version {current.version}, not {if_match} (If-Match): someone else "
+                       "changed it. Reload it and apply your change again.")
 
 
 async def update_product(
@@ -83,9 +75,9 @@ async def update_product(
             return await _update_once(runtime, product_id, dict(changes), if_match)
         except _VersionMoved:
             if if_match is not None:
-                raise Problem(409, "Conflict", "The product changed while you saved it (If-Match). "
-                              "Reload it and apply your change again.") from None
-    raise Problem(409, "Conflict", "The product is being changed by others right now; try again.")
+                raise Conflict("The product changed while you saved it (If-Match). "
+                               "Reload it and apply your change again.") from None
+    raise Conflict("The product is being changed by others right now; try again.")
 
 
 async def _update_once(
@@ -95,15 +87,16 @@ async def _update_once(
         repo = ProductRepository(tx.session)
         current = await repo.get(product_id)
         if current is None:
-            raise Problem(404, "Not Found", f"No product with id {product_id}.")
+            raise NotFound(f"No product with id {product_id}.")
         _precondition(current, if_match)
         if current.status is Status.archived:
-            raise Problem(409, "Conflict", "An archived product cannot be changed.")
+            raise Conflict("An archived product cannot be changed.")
         if changes.get("status") == Status.archived:
-            raise Problem(422, "Invalid product", "Archive a product with POST /products/{id}/archive.")
+            raise ProductInvalid("Archive a product with POST /products/{id}/archive.")
         if "skus" in changes:
             changes["skus"] = [Sku(**s) for s in changes["skus"]]
-        updated = _validated(replace(current, **changes, version=current.version + 1, updated_at=utcnow()))
+        updated = replace(current, **changes, version=current.version + 1, updated_at=utcnow())
+        updated.check()
         await _check_unique(repo, updated, other_than=product_id)
         if not await repo.save(updated, expected_version=current.version):
             raise _VersionMoved
@@ -122,9 +115,9 @@ async def archive_product(runtime: ServiceRuntime, product_id: str, if_match: in
             return await _archive_once(runtime, product_id, if_match)
         except _VersionMoved:
             if if_match is not None:
-                raise Problem(409, "Conflict", "The product changed while you archived it (If-Match). "
-                              "Reload it and try again.") from None
-    raise Problem(409, "Conflict", "The product is being changed by others right now; try again.")
+                raise Conflict("The product changed while you archived it (If-Match). "
+                               "Reload it and try again.") from None
+    raise Conflict("The product is being changed by others right now; try again.")
 
 
 async def _archive_once(runtime: ServiceRuntime, product_id: str, if_match: int | None) -> Product:
@@ -132,7 +125,7 @@ async def _archive_once(runtime: ServiceRuntime, product_id: str, if_match: int 
         repo = ProductRepository(tx.session)
         current = await repo.get(product_id)
         if current is None:
-            raise Problem(404, "Not Found", f"No product with id {product_id}.")
+            raise NotFound(f"No product with id {product_id}.")
         if current.status is Status.archived:
             return current  # archiving twice is the same archive: no second event
         _precondition(current, if_match)
@@ -172,5 +165,5 @@ async def product_by_slug(runtime: ServiceRuntime, slug: str, public: bool = Tru
     async with runtime.sessions() as session:
         product = await ProductRepository(session).get_by_slug(slug)
     if product is None or (public and not product.for_sale):
-        raise Problem(404, "Not Found", f"No product with slug '{slug}'.")
+        raise NotFound(f"No product with slug '{slug}'.")
     return product

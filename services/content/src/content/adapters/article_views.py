@@ -15,7 +15,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from clinic_shared.db import is_postgres
 from content.adapters.orm import article_conditions, articles
-from content.adapters.rows import aware, loads
 from content.domain.article import Article, ArticleStatus
 
 MAX_QUERY_WORDS = 12
@@ -121,10 +120,10 @@ async def _views(session: AsyncSession, rows: list[Row[Any]]) -> list[ArticleVie
     return [
         ArticleView(
             id=r.id, slug=r.slug, title=r.title, summary=r.summary, intro_html=r.intro_html,
-            sections=[SectionView(s["title"], s["html"], s["level"]) for s in loads(r.sections)],
-            conditions=conditions[r.id], tags=loads(r.tags), related_skus=loads(r.related_skus), author=r.author,
-            medical_reviewer=r.medical_reviewer, reviewed_at=aware(r.reviewed_at), status=r.status,
-            version=r.version, published_at=aware(r.published_at), updated_at=aware(r.updated_at),
+            sections=[SectionView(s["title"], s["html"], s["level"]) for s in r.sections],
+            conditions=conditions[r.id], tags=list(r.tags), related_skus=list(r.related_skus), author=r.author,
+            medical_reviewer=r.medical_reviewer, reviewed_at=r.reviewed_at, status=r.status,
+            version=r.version, published_at=r.published_at, updated_at=r.updated_at,
             markdown=r.markdown,
         )
         for r in rows

@@ -9,7 +9,6 @@ from sqlalchemy import delete, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from content.adapters.orm import article_conditions, articles
-from content.adapters.rows import aware, dumps, loads
 from content.domain.article import Article, ArticleStatus
 from content.domain.rendering import RenderedArticle
 
@@ -31,10 +30,10 @@ class ArticleRepository:
         )).scalars().all()
         return Article(
             id=UUID(row.id), slug=row.slug, title=row.title, summary=row.summary, markdown=row.markdown,
-            author=row.author, conditions=list(conditions), tags=loads(row.tags), related_skus=loads(row.related_skus),
-            medical_reviewer=row.medical_reviewer, reviewed_at=aware(row.reviewed_at),
-            status=ArticleStatus(row.status), created_at=aware(row.created_at), updated_at=aware(row.updated_at),
-            published_at=aware(row.published_at), version=row.version,
+            author=row.author, conditions=list(conditions), tags=list(row.tags), related_skus=list(row.related_skus),
+            medical_reviewer=row.medical_reviewer, reviewed_at=row.reviewed_at,
+            status=ArticleStatus(row.status), created_at=row.created_at, updated_at=row.updated_at,
+            published_at=row.published_at, version=row.version,
         )
 
     async def slug_owner(self, slug: str) -> tuple[str, str] | None:
@@ -66,8 +65,8 @@ class ArticleRepository:
         return {
             "slug": a.slug, "title": a.title, "summary": a.summary, "markdown": a.markdown,
             "intro_html": a.intro_html, "search_text": rendered.text,
-            "sections": dumps([{"title": s.title, "html": s.html, "level": s.level} for s in a.sections]),
+            "sections": [{"title": s.title, "html": s.html, "level": s.level} for s in a.sections],
             "author": a.author, "medical_reviewer": a.medical_reviewer, "reviewed_at": a.reviewed_at,
-            "tags": dumps(a.tags), "related_skus": dumps(a.related_skus), "status": a.status.value,
+            "tags": list(a.tags), "related_skus": list(a.related_skus), "status": a.status.value,
             "version": a.version, "updated_at": a.updated_at, "published_at": a.published_at,
         }

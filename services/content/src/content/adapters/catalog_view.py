@@ -9,11 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from sqlalchemy import delete, insert, or_, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from clinic_shared.db import is_postgres
+from clinic_shared.db import upsert
 from content.adapters.orm import prices, product_skus, products
 
 FOR_SALE = "active"
@@ -39,18 +37,12 @@ class CatalogView:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 
-    def _insert(self):  # type: ignore[no-untyped-def]
-        return pg_insert if is_postgres(self.session) else sqlite_insert
-
     async def put_product(self, product_id: str, slug: str, name: str, status: str, version: int,
                           skus: list[tuple[str, str]]) -> bool:
         """Store a product's state if ``version`` is newer than what is kept; True if it was stored."""
-        stmt = self._insert()(products).values(id=product_id, slug=slug, name=name, status=status, version=version)
-        stmt = stmt.on_conflict_do_update(
-            index_elements=[products.c.id],
-            set_={"slug": slug, "name": name, "status": status, "version": version},
-            where=products.c.version < version,
-        )
+        state = {"slug": slug, "name": name, "status": status, "version": version}
+        stmt = upsert(self.session, products, {"id": product_id, **state}, key=[products.c.id], update=state,
+                      where=products.c.version < version)
         if not (await self.session.execute(stmt)).rowcount:  # type: ignore[attr-defined]
             return False
         codes = [code for code, _ in skus]
@@ -72,12 +64,9 @@ class CatalogView:
                                    .values(status="archived", version=version))
 
     async def put_price(self, sku: str, unit_price: int, currency: str, version: int) -> None:
-        stmt = self._insert()(prices).values(sku=sku, unit_price=unit_price, currency=currency, version=version)
-        await self.session.execute(stmt.on_conflict_do_update(
-            index_elements=[prices.c.sku],
-            set_={"unit_price": unit_price, "currency": currency, "version": version},
-            where=prices.c.version < version,
-        ))
+        state = {"unit_price": unit_price, "currency": currency, "version": version}
+        await self.session.execute(upsert(self.session, prices, {"sku": sku, **state}, key=[prices.c.sku],
+                                          update=state, where=prices.c.version < version))
 
     async def related(self, skus: list[str]) -> list[RelatedProduct]:
         """Products for sale that hold any of ``skus``, with those SKUs that have a price, in ``skus`` order."""

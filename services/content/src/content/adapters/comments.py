@@ -14,7 +14,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from clinic_shared.db import is_postgres
 from content.adapters.orm import articles, comments
-from content.adapters.rows import aware, dumps, loads
 from content.domain.moderation import CommenterHistory
 
 ERASED_NAME = "[erased]"
@@ -85,10 +84,10 @@ class CommentRepository:
             select(comments.c.created_at).where(mine, comments.c.created_at > since)
         )).scalars().all()
         return CommenterHistory(has_approved_comment=bool(approved), body_fingerprints=frozenset(duplicates),
-                                recent_submissions=[at for at in (aware(r) for r in recent) if at is not None])
+                                recent_submissions=[at for at in recent if at is not None])
 
     async def add(self, row: CommentRow) -> None:
-        values: dict[str, Any] = {**row.__dict__, "reasons": dumps(row.reasons)}
+        values: dict[str, Any] = {**row.__dict__, "reasons": list(row.reasons)}
         await self.session.execute(insert(comments).values(**values))
 
     async def get(self, comment_id: str, *, for_update: bool = False) -> CommentView | None:
@@ -101,7 +100,7 @@ class CommentRepository:
     async def set_status(self, comment_id: str, status: str, decided_at: datetime, decided_by: str,
                          reasons: list[str]) -> None:
         await self.session.execute(update(comments).where(comments.c.id == comment_id).values(
-            status=status, decided_at=decided_at, decided_by=decided_by, reasons=dumps(reasons)))
+            status=status, decided_at=decided_at, decided_by=decided_by, reasons=list(reasons)))
 
     async def list(self, *, status: str, article_id: str | None, limit: int, offset: int
                    ) -> tuple[list[CommentView], int]:
@@ -128,11 +127,9 @@ class CommentRepository:
 
 
 def _view(r: Any) -> CommentView:
-    created = aware(r.created_at)
-    assert created is not None
     return CommentView(
         id=r.id, article_id=r.article_id, article_slug=r.article_slug, parent_id=r.parent_id,
         author_name=r.author_name, website=r.website, body_html=r.body_html, status=r.status,
-        reasons=loads(r.reasons), created_at=created, decided_at=aware(r.decided_at), decided_by=r.decided_by,
+        reasons=list(r.reasons), created_at=r.created_at, decided_at=r.decided_at, decided_by=r.decided_by,
         erased=r.erased_at is not None,
     )

@@ -8,9 +8,9 @@ A comment's email is stored for the clinic only: no query that feeds an answer, 
 
 from __future__ import annotations
 
-from sqlalchemy import Column, DateTime, ForeignKey, Integer, String, Table, Text
+from sqlalchemy import Column, ForeignKey, Integer, String, Table, Text
 
-from clinic_shared.db import new_metadata
+from clinic_shared.db import JsonText, UtcDateTime, new_metadata
 
 metadata = new_metadata()
 
@@ -22,18 +22,18 @@ articles = Table(
     Column("summary", String(500), nullable=False),
     Column("markdown", Text, nullable=False),
     Column("intro_html", Text, nullable=False),
-    Column("sections", Text, nullable=False),  # JSON list of {title, html, level}
+    Column("sections", JsonText, nullable=False),  # JSON list of {title, html, level}
     Column("search_text", Text, nullable=False),  # the body as plain text
     Column("author", String(200), nullable=False),
     Column("medical_reviewer", String(200), nullable=True),
-    Column("reviewed_at", DateTime(timezone=True), nullable=True),
-    Column("tags", Text, nullable=False),  # JSON list of slugs
-    Column("related_skus", Text, nullable=False),  # JSON list of SKU codes, in the editor's order
+    Column("reviewed_at", UtcDateTime(), nullable=True),
+    Column("tags", JsonText, nullable=False),  # JSON list of slugs
+    Column("related_skus", JsonText, nullable=False),  # JSON list of SKU codes, in the editor's order
     Column("status", String(20), nullable=False, index=True),
     Column("version", Integer, nullable=False),
-    Column("created_at", DateTime(timezone=True), nullable=False),
-    Column("updated_at", DateTime(timezone=True), nullable=False),
-    Column("published_at", DateTime(timezone=True), nullable=True, index=True),
+    Column("created_at", UtcDateTime(), nullable=False),
+    Column("updated_at", UtcDateTime(), nullable=False),
+    Column("published_at", UtcDateTime(), nullable=True, index=True),
 )
 
 article_conditions = Table(
@@ -56,11 +56,11 @@ comments = Table(
     Column("body_html", Text, nullable=False),  # sanitize_comment(body): the only form a reader gets
     Column("body_fingerprint", String(64), nullable=True),
     Column("status", String(20), nullable=False, index=True),
-    Column("reasons", Text, nullable=False),  # JSON list of sentences
-    Column("created_at", DateTime(timezone=True), nullable=False, index=True),
-    Column("decided_at", DateTime(timezone=True), nullable=True),
+    Column("reasons", JsonText, nullable=False),  # JSON list of sentences
+    Column("created_at", UtcDateTime(), nullable=False, index=True),
+    Column("decided_at", UtcDateTime(), nullable=True),
     Column("decided_by", String(200), nullable=True),
-    Column("erased_at", DateTime(timezone=True), nullable=True),
+    Column("erased_at", UtcDateTime(), nullable=True),
 )
 
 # Read models, fed by catalog.product.v1 and pricing.price.v1 (never the other services' tables).

@@ -73,11 +73,11 @@ class Article:
         """Make the article public. Needs a medical review no later than ``now``."""
         check.aware("now", now)
         if self.status is ArticleStatus.PUBLISHED:
-            raise ArticleStateError(f"article {self.slug!r} is already published")
+            raise ArticleStateError(f"article {self.slug!r} is already published.")
         if self.medical_reviewer is None or self.reviewed_at is None:
-            raise ArticleStateError("an article needs a medical reviewer and reviewed_at before publishing")
+            raise ArticleStateError("an article needs a medical reviewer and reviewed_at before publishing.")
         if self.reviewed_at > now:
-            raise ArticleStateError("reviewed_at is in the future")
+            raise ArticleStateError("reviewed_at is in the future.")
         self.status, self.published_at = ArticleStatus.PUBLISHED, now
         self._touch(now)
         self.events.append(ArticlePublished(
@@ -89,7 +89,7 @@ class Article:
         """Take a published article down; its URL then answers 404."""
         check.aware("now", now)
         if self.status is not ArticleStatus.PUBLISHED:
-            raise ArticleStateError(f"only a published article can be unpublished; this one is {self.status}")
+            raise ArticleStateError(f"only a published article can be unpublished; this one is {self.status}.")
         self.status = ArticleStatus.UNPUBLISHED
         self._touch(now)
         self.events.append(ArticleUnpublished(self.id, self.slug, self.version, now))
@@ -105,7 +105,7 @@ class Article:
         if not changed:
             return ()
         if "slug" in changed and self.published_at is not None:
-            raise ArticleStateError("the slug cannot change once the article has been published")
+            raise ArticleStateError("the slug cannot change once the article has been published.")
         for name in changed:
             setattr(self, name, new[name])
         if "markdown" in changed:

@@ -6,7 +6,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from clinic_shared.errors import Problem
+from clinic_shared.application_errors import Conflict, NotFound
 from clinic_shared.events import content as contract
 from clinic_shared.events.base import Event, utcnow
 from clinic_shared.runtime import ServiceRuntime, Tx
@@ -16,7 +16,6 @@ from content.adapters.catalog_view import CatalogView, RelatedProduct
 from content.domain import events as domain
 from content.domain.article import Article, ArticleStatus
 from content.domain.slugs import slugify
-from content.service_layer.problems import domain_problems, not_found
 
 
 @dataclass(frozen=True)
@@ -47,15 +46,14 @@ async def _page(tx: Tx, article: Article) -> ArticlePage:
 async def _slug_free(repo: ArticleRepository, slug: str, other_than: str | None = None) -> None:
     owner = await repo.slug_owner(slug)
     if owner is not None and owner[0] != other_than:
-        raise Problem(409, "Conflict", f"The slug '{slug}' is already used by another article.",
-                      article_id=owner[0], article_status=owner[1])
+        raise Conflict(f"The slug '{slug}' is already used by another article.",
+                       article_id=owner[0], article_status=owner[1])
 
 
 async def create_article(runtime: ServiceRuntime, data: dict[str, Any]) -> ArticlePage:
     now = utcnow()
-    with domain_problems():
-        slug = data.pop("slug", None) or slugify(data["title"])
-        article = Article(id=uuid.uuid4(), slug=slug, created_at=now, updated_at=now, **data)
+    slug = data.pop("slug", None) or slugify(data["title"])
+    article = Article(id=uuid.uuid4(), slug=slug, created_at=now, updated_at=now, **data)
     async with runtime.transaction() as tx:
         repo = ArticleRepository(tx.session)
         await _slug_free(repo, article.slug)
@@ -68,20 +66,19 @@ async def _change(runtime: ServiceRuntime, article_id: uuid.UUID, action: str, c
         repo = ArticleRepository(tx.session)
         article = await repo.get(article_id, for_update=True)
         if article is None:
-            raise not_found(f"No article with id {article_id}.")
+            raise NotFound(f"No article with id {article_id}.")
         now = utcnow()
-        with domain_problems():
-            if action == "publish":
-                article.publish(now)
-            elif action == "unpublish":
-                article.unpublish(now)
-            else:
-                if "slug" in changes:
-                    await _slug_free(repo, changes["slug"], other_than=str(article_id))
-                article.update(now, **changes)
+        if action == "publish":
+            article.publish(now)
+        elif action == "unpublish":
+            article.unpublish(now)
+        else:
+            if "slug" in changes:
+                await _slug_free(repo, changes["slug"], other_than=str(article_id))
+            article.update(now, **changes)
         if article.status is ArticleStatus.PUBLISHED and not (article.medical_reviewer and article.reviewed_at):
-            raise Problem(409, "Conflict", "A published article keeps its medical reviewer and reviewed_at; "
-                                           "unpublish it first.")
+            raise Conflict("A published article keeps its medical reviewer and reviewed_at; "
+                           "unpublish it first.")
         await repo.save(article)
         return await _page(tx, article)
 
@@ -108,5 +105,5 @@ async def article_page(runtime: ServiceRuntime, slug: str) -> ArticlePage:
     async with runtime.sessions() as session:
         view = await published_by_slug(session, slug)
         if view is None:
-            raise not_found(f"No published article with slug '{slug}'.")
+            raise NotFound(f"No published article with slug '{slug}'.")
         return ArticlePage(view, await CatalogView(session).related(view.related_skus))

@@ -10,7 +10,7 @@ import uuid
 from dataclasses import dataclass
 from urllib.parse import quote
 
-from clinic_shared.errors import Problem
+from clinic_shared.application_errors import Invalid, NotFound
 from clinic_shared.events.base import utcnow
 from clinic_shared.events.content import CommentApproved, CommentRejected, CommentSubmitted
 from clinic_shared.runtime import ServiceRuntime
@@ -19,7 +19,6 @@ from content.adapters.comments import CommentRepository, CommentRow, CommentView
 from content.domain.comments import body_fingerprint, email_hash, validate_comment
 from content.domain.moderation import RATE_WINDOW, ModerationDecision, NewComment, moderate
 from content.domain.rendering import sanitize_comment
-from content.service_layer.problems import domain_problems, not_found
 from content.service_layer.settings import content_settings, moderation_policy
 
 AUTO = "auto-moderation"
@@ -36,25 +35,22 @@ class Submitted:
 async def submit_comment(runtime: ServiceRuntime, slug: str, new: NewComment) -> Submitted:
     settings = content_settings(runtime)
     now = utcnow()
-    with domain_problems():
-        comment = validate_comment(new)
+    comment = validate_comment(new)
     digest = email_hash(comment.email, settings.comment_email_pepper)
     fingerprint = body_fingerprint(comment.body)
     async with runtime.transaction() as tx:
         article_id = await published_id_by_slug(tx.session, slug)
         if article_id is None:
-            raise not_found(f"No published article with slug '{slug}'.")
+            raise NotFound(f"No published article with slug '{slug}'.")
         repo = CommentRepository(tx.session)
         parent_id = str(comment.parent_id) if comment.parent_id else None
         if parent_id is not None:
             parent = await repo.get(parent_id)
             if parent is None or parent.article_id != article_id or parent.status != "approved":
-                raise Problem(422, "Invalid request", "parent_id: is not a published comment on this article",
-                              field="parent_id")
+                raise Invalid("parent_id: is not a published comment on this article", field="parent_id")
         await repo.lock_commenter(digest)
         history = await repo.history(digest, fingerprint, now - RATE_WINDOW)
-        with domain_problems():
-            decision = moderate(comment, history, moderation_policy(settings), now)
+        decision = moderate(comment, history, moderation_policy(settings), now)
         comment_id = str(uuid.uuid4())
         decided = decision.status != "pending"
         await repo.add(CommentRow(
@@ -88,6 +84,6 @@ async def public_comments(runtime: ServiceRuntime, slug: str, limit: int, offset
     async with runtime.sessions() as session:
         article_id = await published_id_by_slug(session, slug)
         if article_id is None:
-            raise not_found(f"No published article with slug '{slug}'.")
+            raise NotFound(f"No published article with slug '{slug}'.")
         return await CommentRepository(session).list(status="approved", article_id=article_id,
                                                      limit=limit, offset=offset)

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Literal
 
+from clinic_shared.application_errors import NotFound
 from clinic_shared.events.base import utcnow
 from clinic_shared.events.content import CommentApproved, CommentRejected
 from clinic_shared.runtime import ServiceRuntime
 from content.adapters.comments import CommentRepository, CommentView
-from content.service_layer.problems import not_found
 
 Decision = Literal["approve", "reject", "spam"]
 STATUS_OF: dict[Decision, str] = {"approve": "approved", "reject": "rejected", "spam": "spam"}
@@ -28,7 +28,7 @@ async def decide(runtime: ServiceRuntime, comment_id: str, decision: Decision, m
         repo = CommentRepository(tx.session)
         current = await repo.get(comment_id, for_update=True)
         if current is None:
-            raise not_found(f"No comment with id {comment_id}.")
+            raise NotFound(f"No comment with id {comment_id}.")
         if current.status == status:
             return current
         now = utcnow()

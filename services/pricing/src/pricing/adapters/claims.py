@@ -10,10 +10,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from clinic_shared.db import is_postgres
+from clinic_shared.db import upsert
 from pricing.adapters.orm import match_claims
 
 
@@ -27,14 +26,10 @@ class MatchClaims:
 
     async def claim(self, customer_id: str, sku: str, report_id: str, now: datetime, window_start: datetime) -> None:
         """Claim the customer's match for `sku`; MatchClaimed when a grant after `window_start` holds it."""
-        dialect = postgresql if is_postgres(self.session) else sqlite
-        stmt = dialect.insert(match_claims).values(
-            customer_id=customer_id, sku=sku, report_id=report_id, granted_at=now)
-        stmt = stmt.on_conflict_do_update(
-            index_elements=[match_claims.c.customer_id, match_claims.c.sku],
-            set_={"report_id": stmt.excluded.report_id, "granted_at": stmt.excluded.granted_at},
-            where=match_claims.c.granted_at <= window_start,
-        )
+        stmt = upsert(self.session, match_claims,
+                      {"customer_id": customer_id, "sku": sku, "report_id": report_id, "granted_at": now},
+                      key=[match_claims.c.customer_id, match_claims.c.sku], update=["report_id", "granted_at"],
+                      where=match_claims.c.granted_at <= window_start)
         result = await self.session.execute(stmt)
         if result.rowcount != 1:  # type: ignore[attr-defined]
             raise MatchClaimed(f"a match for {sku} was already granted to this customer within the window")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -10,7 +9,6 @@ from sqlalchemy import Row, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from pricing.adapters.orm import competitors
-from pricing.adapters.sql import aware, dumps
 from pricing.domain import EligibleCompetitor
 from pricing.domain.competitors import host_of
 
@@ -25,9 +23,9 @@ class ListedCompetitor:
 def _listed(r: Row) -> ListedCompetitor:  # type: ignore[type-arg]
     competitor = EligibleCompetitor(
         id=r.id, name=r.name, domain=r.domain, kind=r.kind,
-        licensed_regions=frozenset(json.loads(r.licensed_regions)), active=r.active,
+        licensed_regions=frozenset(r.licensed_regions), active=r.active,
     )
-    return ListedCompetitor(competitor, aware(r.created_at), aware(r.updated_at))
+    return ListedCompetitor(competitor, r.created_at, r.updated_at)
 
 
 class CompetitorRepository:
@@ -76,4 +74,4 @@ class CompetitorRepository:
     @staticmethod
     def _row(c: EligibleCompetitor) -> dict[str, object]:
         return {"id": c.id, "name": c.name, "domain": c.domain, "kind": c.kind,
-                "licensed_regions": dumps(sorted(c.licensed_regions)), "active": c.active}
+                "licensed_regions": sorted(c.licensed_regions), "active": c.active}

@@ -8,16 +8,16 @@ from sqlalchemy import Row, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from pricing.adapters.orm import discounts
-from pricing.adapters.sql import aware, aware_or_none, count, for_update
+from pricing.adapters.sql import count, for_update
 from pricing.domain import Discount, DiscountStatus
 
 
 def _discount(r: Row) -> Discount:  # type: ignore[type-arg]
     return Discount(
         id=r.id, customer_id=r.customer_id, sku=r.sku, report_id=r.report_id, amount_off=r.amount_off,
-        final_unit_price=r.final_unit_price, currency=r.currency, expires_at=aware(r.expires_at),
-        granted_at=aware(r.granted_at), status=r.status, redeemed_order_id=r.redeemed_order_id,
-        redeemed_at=aware_or_none(r.redeemed_at), revoked_reason=r.revoked_reason, percent_off=r.percent_off,
+        final_unit_price=r.final_unit_price, currency=r.currency, expires_at=r.expires_at,
+        granted_at=r.granted_at, status=r.status, redeemed_order_id=r.redeemed_order_id,
+        redeemed_at=r.redeemed_at, revoked_reason=r.revoked_reason, percent_off=r.percent_off,
         our_unit_price_at_grant=r.our_unit_price_at_grant, competitor_unit_price=r.competitor_unit_price,
         region=r.region, max_units=r.max_units,
     )
@@ -47,7 +47,7 @@ class DiscountRepository:
         """When this customer was granted a match for this SKU, whatever became of it since."""
         rows = await self.session.execute(
             select(discounts.c.granted_at).where(discounts.c.customer_id == customer_id, discounts.c.sku == sku))
-        return [aware(r.granted_at) for r in rows]
+        return [r.granted_at for r in rows]
 
     async def due_for_expiry(self, before: datetime, limit: int) -> list[Discount]:
         """Unused discounts whose expiry is before `before`, locked (others running the job skip them)."""

@@ -6,7 +6,6 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     Column,
-    DateTime,
     ForeignKey,
     Integer,
     String,
@@ -15,7 +14,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
-from clinic_shared.db import new_metadata
+from clinic_shared.db import JsonText, UtcDateTime, new_metadata
 
 metadata = new_metadata()
 
@@ -27,7 +26,7 @@ prices = Table(
     Column("unit_price", BigInteger, nullable=False),
     Column("currency", String(3), nullable=False),
     Column("version", Integer, nullable=False),
-    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", UtcDateTime(), nullable=False),
     Column("updated_by", String(200), nullable=False),
 )
 
@@ -38,7 +37,7 @@ price_history = Table(
     Column("unit_price", BigInteger, nullable=False),
     Column("currency", String(3), nullable=False),
     Column("version", Integer, nullable=False),
-    Column("changed_at", DateTime(timezone=True), nullable=False),
+    Column("changed_at", UtcDateTime(), nullable=False),
     Column("changed_by", String(200), nullable=False),
 )
 
@@ -49,7 +48,7 @@ catalog_skus = Table(
     Column("product_id", String(64), nullable=False, index=True),
     Column("for_sale", Boolean, nullable=False),
     Column("product_version", Integer, nullable=False),
-    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", UtcDateTime(), nullable=False),
     # The variant (what a competitor's product is compared with); None where the SKU has none.
     Column("label", String(200), nullable=True),
     Column("dose", String(100), nullable=True),
@@ -63,10 +62,10 @@ competitors = Table(
     Column("name", String(200), nullable=False),
     Column("domain", String(253), nullable=False, unique=True),
     Column("kind", String(40), nullable=False),
-    Column("licensed_regions", Text, nullable=False),  # JSON list of state codes
+    Column("licensed_regions", JsonText, nullable=False),  # JSON list of state codes
     Column("active", Boolean, nullable=False),
-    Column("created_at", DateTime(timezone=True), nullable=False),
-    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Column("created_at", UtcDateTime(), nullable=False),
+    Column("updated_at", UtcDateTime(), nullable=False),
 )
 
 reports = Table(
@@ -83,14 +82,14 @@ reports = Table(
     Column("currency", String(3), nullable=False),
     Column("region", String(2), nullable=False),
     Column("price_kind", String(20), nullable=False),
-    Column("observed_at", DateTime(timezone=True), nullable=False),
+    Column("observed_at", UtcDateTime(), nullable=False),
     Column("proof_url", Text, nullable=True),
     Column("quote_ref", String(200), nullable=True),
     Column("status", String(20), nullable=False, index=True),
-    Column("reasons", Text, nullable=False),  # JSON list of sentences
-    Column("codes", Text, nullable=False),  # JSON list of machine codes
-    Column("created_at", DateTime(timezone=True), nullable=False, index=True),
-    Column("decided_at", DateTime(timezone=True), nullable=True),
+    Column("reasons", JsonText, nullable=False),  # JSON list of sentences
+    Column("codes", JsonText, nullable=False),  # JSON list of machine codes
+    Column("created_at", UtcDateTime(), nullable=False, index=True),
+    Column("decided_at", UtcDateTime(), nullable=True),
     Column("decided_by", String(200), nullable=True),
     Column("discount_id", String(36), nullable=True),
     Column("competitor_product", String(200), nullable=True),
@@ -98,7 +97,7 @@ reports = Table(
     Column("competitor_quantity", Integer, nullable=True),
     Column("refund_order_id", String(200), nullable=True),
     Column("refund_amount", BigInteger, nullable=True),
-    Column("refunded_at", DateTime(timezone=True), nullable=True),
+    Column("refunded_at", UtcDateTime(), nullable=True),
     UniqueConstraint("customer_id", "idempotency_key", name="uq_price_match_reports_idempotency"),
 )
 
@@ -108,7 +107,7 @@ report_audit = Table(
     Column("report_id", String(36), ForeignKey("price_match_reports.id", ondelete="CASCADE"), nullable=False,
            index=True),
     Column("position", Integer, nullable=False),
-    Column("at", DateTime(timezone=True), nullable=False),
+    Column("at", UtcDateTime(), nullable=False),
     Column("actor", String(200), nullable=False),
     Column("action", String(40), nullable=False),
     Column("detail", Text, nullable=False),
@@ -124,11 +123,11 @@ discounts = Table(
     Column("amount_off", BigInteger, nullable=False),
     Column("final_unit_price", BigInteger, nullable=False),
     Column("currency", String(3), nullable=False),
-    Column("granted_at", DateTime(timezone=True), nullable=False),
-    Column("expires_at", DateTime(timezone=True), nullable=False, index=True),
+    Column("granted_at", UtcDateTime(), nullable=False),
+    Column("expires_at", UtcDateTime(), nullable=False, index=True),
     Column("status", String(20), nullable=False, index=True),
     Column("redeemed_order_id", String(200), nullable=True),
-    Column("redeemed_at", DateTime(timezone=True), nullable=True),
+    Column("redeemed_at", UtcDateTime(), nullable=True),
     Column("revoked_reason", Text, nullable=True),
     Column("percent_off", Integer, nullable=False, server_default="20"),
     Column("our_unit_price_at_grant", BigInteger, nullable=False, server_default="0"),
@@ -145,7 +144,7 @@ match_claims = Table(
     Column("customer_id", String(200), primary_key=True),
     Column("sku", String(64), primary_key=True),
     Column("report_id", String(36), nullable=False),
-    Column("granted_at", DateTime(timezone=True), nullable=False),
+    Column("granted_at", UtcDateTime(), nullable=False),
 )
 
 # Paid order lines (from cart.order.v1): what a customer bought, for a price match after purchase.
@@ -157,7 +156,7 @@ purchases = Table(
     Column("quantity", Integer, nullable=False),
     Column("paid_unit_price", BigInteger, nullable=False),
     Column("currency", String(3), nullable=False),
-    Column("paid_at", DateTime(timezone=True), nullable=False),
+    Column("paid_at", UtcDateTime(), nullable=False),
     Column("region", String(2), nullable=True),
     Column("refunded", Boolean, nullable=False, default=False),
 )

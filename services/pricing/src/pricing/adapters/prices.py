@@ -9,7 +9,7 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from pricing.adapters.orm import catalog_skus, price_history, prices
-from pricing.adapters.sql import aware, for_update
+from pricing.adapters.sql import for_update
 from pricing.domain import Money
 
 
@@ -37,7 +37,7 @@ class PriceRepository:
         stmt = select(prices).where(prices.c.sku == sku)
         row = (await self.session.execute(for_update(self.session, stmt) if lock else stmt)).first()
         return None if row is None else Price(row.sku, row.unit_price, row.currency, row.version,
-                                              aware(row.updated_at), row.updated_by)
+                                              row.updated_at, row.updated_by)
 
     async def put(self, price: Price) -> None:
         """Write a new version of a price and its history row."""
@@ -56,7 +56,7 @@ class PriceRepository:
         rows = await self.session.execute(
             select(price_history).where(price_history.c.sku == sku).order_by(price_history.c.version.desc())
         )
-        return [Price(r.sku, r.unit_price, r.currency, r.version, aware(r.changed_at), r.changed_by) for r in rows]
+        return [Price(r.sku, r.unit_price, r.currency, r.version, r.changed_at, r.changed_by) for r in rows]
 
     async def for_sale(self, sku: str) -> bool:
         """The catalog lists the SKU on an active product."""

@@ -5,12 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from clinic_shared.db import is_postgres
+from clinic_shared.db import upsert
 from pricing.adapters.orm import purchases
-from pricing.adapters.sql import aware
 from pricing.domain import Purchase
 
 
@@ -21,12 +19,12 @@ class PurchaseRepository:
     async def record(self, order_id: str, customer_id: str | None, region: str | None, currency: str,
                      paid_at: datetime, lines: list[tuple[str, int, int]]) -> None:
         """(sku, quantity, paid unit price) per line; recording the same order again changes nothing."""
-        dialect = postgresql if is_postgres(self.session) else sqlite
         for sku, quantity, unit_price in lines:
-            await self.session.execute(dialect.insert(purchases).values(
-                order_id=order_id, sku=sku, customer_id=customer_id, quantity=quantity, paid_unit_price=unit_price,
-                currency=currency, paid_at=paid_at, region=region, refunded=False,
-            ).on_conflict_do_nothing(index_elements=[purchases.c.order_id, purchases.c.sku]))
+            await self.session.execute(upsert(self.session, purchases, {
+                "order_id": order_id, "sku": sku, "customer_id": customer_id, "quantity": quantity,
+                "paid_unit_price": unit_price, "currency": currency, "paid_at": paid_at, "region": region,
+                "refunded": False,
+            }, key=[purchases.c.order_id, purchases.c.sku]))
 
     async def claim(self, order_id: str, customer_id: str) -> None:
         """A signed-out order now belongs to `customer_id` (never taken from another customer)."""
@@ -44,4 +42,4 @@ class PurchaseRepository:
             .order_by(purchases.c.paid_at.desc()).limit(1))).first()
         if row is None:
             return None
-        return Purchase(row.order_id, row.quantity, row.paid_unit_price, row.currency, aware(row.paid_at))
+        return Purchase(row.order_id, row.quantity, row.paid_unit_price, row.currency, row.paid_at)

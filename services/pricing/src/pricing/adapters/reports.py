@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -11,7 +10,7 @@ from sqlalchemy import Row, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from pricing.adapters.orm import report_audit, reports
-from pricing.adapters.sql import aware, aware_or_none, count, dumps, for_update
+from pricing.adapters.sql import count, for_update
 from pricing.domain import AuditEntry, CompetitorReport, Money, PriceMatchReport, ReportStatus
 
 UNLISTED = "unlisted"
@@ -33,14 +32,14 @@ def _report(r: Row, trail: list[AuditEntry]) -> StoredReport:  # type: ignore[ty
     submission = CompetitorReport(
         report_id=r.id, customer_id=r.customer_id, sku=r.sku, competitor_id=r.competitor_id or UNLISTED,
         competitor_url=r.competitor_url, competitor_price=Money(r.competitor_price, r.currency), region=r.region,
-        observed_at=aware(r.observed_at), created_at=aware(r.created_at), price_kind=r.price_kind,
+        observed_at=r.observed_at, created_at=r.created_at, price_kind=r.price_kind,
         proof_url=r.proof_url, quote_ref=r.quote_ref, competitor_product=r.competitor_product,
         competitor_strength=r.competitor_strength, competitor_quantity=r.competitor_quantity,
     )
     report = PriceMatchReport(
-        submission, status=r.status, reasons=json.loads(r.reasons), codes=json.loads(r.codes), audit=trail,
-        decided_at=aware_or_none(r.decided_at), decided_by=r.decided_by, discount_id=r.discount_id,
-        refund_order_id=r.refund_order_id, refund_amount=r.refund_amount, refunded_at=aware_or_none(r.refunded_at),
+        submission, status=r.status, reasons=list(r.reasons), codes=list(r.codes), audit=trail,
+        decided_at=r.decided_at, decided_by=r.decided_by, discount_id=r.discount_id,
+        refund_order_id=r.refund_order_id, refund_amount=r.refund_amount, refunded_at=r.refunded_at,
     )
     return StoredReport(report, r.competitor_name, r.idempotency_key, r.request_hash, audit_saved=len(trail))
 
@@ -94,7 +93,7 @@ class ReportRepository:
         total = await count(self.session, stmt)
         oldest = (await self.session.execute(
             select(func.min(reports.c.created_at)).where(reports.c.status == "needs_review"))).scalar_one_or_none()
-        return total, aware_or_none(oldest)
+        return total, oldest
 
     async def count_since(self, customer_id: str, since: datetime) -> int:
         stmt = select(reports.c.id).where(reports.c.customer_id == customer_id, reports.c.created_at > since)
@@ -122,7 +121,7 @@ class ReportRepository:
 
     @staticmethod
     def _state(r: PriceMatchReport) -> dict[str, object]:
-        return {"status": r.status, "reasons": dumps(r.reasons), "codes": dumps(r.codes), "decided_at": r.decided_at,
+        return {"status": r.status, "reasons": list(r.reasons), "codes": list(r.codes), "decided_at": r.decided_at,
                 "decided_by": r.decided_by, "discount_id": r.discount_id, "refund_order_id": r.refund_order_id,
                 "refund_amount": r.refund_amount, "refunded_at": r.refunded_at}
 
@@ -143,5 +142,5 @@ class ReportRepository:
                 select(report_audit).where(report_audit.c.report_id.in_(ids))
                 .order_by(report_audit.c.report_id, report_audit.c.position)
             ):
-                trails[a.report_id].append(AuditEntry(aware(a.at), a.actor, a.action, a.detail))
+                trails[a.report_id].append(AuditEntry(a.at, a.actor, a.action, a.detail))
         return [_report(r, trails[r.id]) for r in rows]

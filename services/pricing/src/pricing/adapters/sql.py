@@ -1,28 +1,14 @@
-"""Small helpers the repositories share: aware datetimes, JSON columns, row locks, advisory locks."""
+"""Small helpers the repositories share: row locks, advisory locks, counts. (Aware datetimes and JSON
+columns are column types: `clinic_shared.db.UtcDateTime` and `JsonText`.)"""
 
 from __future__ import annotations
 
-import json
-from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Select, func, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from clinic_shared.db import is_postgres
-
-
-def aware(value: datetime) -> datetime:
-    """Times come back aware from PostgreSQL; SQLite (the embedded default) stores them naive, in UTC."""
-    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
-
-
-def aware_or_none(value: datetime | None) -> datetime | None:
-    return None if value is None else aware(value)
-
-
-def dumps(value: Any) -> str:
-    return json.dumps(value, separators=(",", ":"))
 
 
 def for_update(session: AsyncSession, stmt: Select[Any], *, skip_locked: bool = False) -> Select[Any]:

@@ -8,7 +8,14 @@ from pricing.domain.competitor_report import CompetitorReport
 from pricing.domain.competitors import COMPETITOR_KINDS, US_REGIONS, CompetitorKind, EligibleCompetitor
 from pricing.domain.decision import Decision, DecisionContext, Outcome, Refund
 from pricing.domain.discount import Discount, DiscountStatus
-from pricing.domain.errors import CurrencyMismatchError, DiscountStateError, DomainError, DutyError, ReportStateError
+from pricing.domain.errors import (
+    CurrencyMismatchError,
+    DiscountStateError,
+    DomainError,
+    DutyError,
+    InvalidValue,
+    ReportStateError,
+)
 from pricing.domain.events import (
     DiscountExpired,
     DiscountGranted,
@@ -54,6 +61,7 @@ __all__ = [
     "DutyError",
     "EligibleCompetitor",
     "Event",
+    "InvalidValue",
     "Money",
     "Outcome",
     "PriceKind",

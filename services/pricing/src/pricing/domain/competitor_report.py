@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from pricing.domain.competitors import host_of, validate_region
+from pricing.domain.errors import InvalidValue
 from pricing.domain.money import Money
 from pricing.domain.policy import PRICE_KINDS, PriceKind
 
@@ -13,7 +14,7 @@ from pricing.domain.policy import PRICE_KINDS, PriceKind
 def require_aware(name: str, value: datetime) -> datetime:
     """Domain times are timezone-aware; a naive datetime is a programming error."""
     if not isinstance(value, datetime) or value.tzinfo is None or value.utcoffset() is None:
-        raise ValueError(f"{name} must be a timezone-aware datetime")
+        raise InvalidValue(f"{name} must be a timezone-aware datetime")
     return value
 
 
@@ -46,19 +47,19 @@ class CompetitorReport:
     def __post_init__(self) -> None:
         for name in ("report_id", "customer_id", "sku", "competitor_id"):
             if not getattr(self, name):
-                raise ValueError(f"{name} is required")
+                raise InvalidValue(f"{name} is required")
         host_of(self.competitor_url)
         if not isinstance(self.competitor_price, Money) or self.competitor_price.amount <= 0:
-            raise ValueError("competitor_price must be a positive Money amount")
+            raise InvalidValue("competitor_price must be a positive Money amount")
         validate_region(self.region)
         require_aware("observed_at", self.observed_at)
         require_aware("created_at", self.created_at)
         if self.price_kind not in PRICE_KINDS:
-            raise ValueError(f"price_kind must be one of {sorted(PRICE_KINDS)}, got {self.price_kind!r}")
+            raise InvalidValue(f"price_kind must be one of {sorted(PRICE_KINDS)}, got {self.price_kind!r}")
         if not self.proof_url and not self.quote_ref:
-            raise ValueError("a report needs proof: a proof_url or a quote_ref")
+            raise InvalidValue("a report needs proof: a proof_url or a quote_ref")
         if self.proof_url:
             host_of(self.proof_url)
         qty = self.competitor_quantity
         if qty is not None and (isinstance(qty, bool) or not isinstance(qty, int) or qty < 1):
-            raise ValueError("competitor_quantity must be a positive whole number")
+            raise InvalidValue("competitor_quantity must be a positive whole number")

@@ -7,6 +7,7 @@ from typing import Literal, get_args
 from urllib.parse import urlsplit
 
 from clinic_shared.regions import US_STATES
+from pricing.domain.errors import InvalidValue
 
 CompetitorKind = Literal["licensed_clinic", "marketplace", "coupon_site"]
 COMPETITOR_KINDS: frozenset[str] = frozenset(get_args(CompetitorKind))
@@ -17,15 +18,18 @@ US_REGIONS: frozenset[str] = US_STATES
 
 def validate_region(region: str) -> str:
     if region not in US_REGIONS:
-        raise ValueError(f"region must be a US state code such as 'TX', got {region!r}")
+        raise InvalidValue(f"region must be a US state code such as 'TX', got {region!r}")
     return region
 
 
 def host_of(url: str) -> str:
-    """The lower-case host of an http(s) URL; ValueError for anything else."""
-    parts = urlsplit(url)
+    """The lower-case host of an http(s) URL; InvalidValue (a ValueError) for anything else."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # an unbalanced IPv6 bracket, ...
+        raise InvalidValue(f"expected an http(s) URL, got {url!r}") from None
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ValueError(f"expected an http(s) URL, got {url!r}")
+        raise InvalidValue(f"expected an http(s) URL, got {url!r}")
     return parts.hostname.lower()
 
 
@@ -46,12 +50,12 @@ class EligibleCompetitor:
 
     def __post_init__(self) -> None:
         if not self.id or not self.name.strip():
-            raise ValueError("a competitor needs an id and a name")
+            raise InvalidValue("a competitor needs an id and a name")
         if self.kind not in COMPETITOR_KINDS:
-            raise ValueError(f"kind must be one of {sorted(COMPETITOR_KINDS)}, got {self.kind!r}")
+            raise InvalidValue(f"kind must be one of {sorted(COMPETITOR_KINDS)}, got {self.kind!r}")
         domain = self.domain.strip().lower().removeprefix("www.")
         if not domain or "/" in domain or "." not in domain:
-            raise ValueError(f"domain must be a host name such as 'example.com', got {self.domain!r}")
+            raise InvalidValue(f"domain must be a host name such as 'example.com', got {self.domain!r}")
         object.__setattr__(self, "domain", domain)
         regions = frozenset(self.licensed_regions)
         for region in regions:

@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Literal
 
 from pricing.domain.competitor_report import require_aware
-from pricing.domain.errors import DiscountStateError
+from pricing.domain.errors import DiscountStateError, InvalidValue
 from pricing.domain.events import (
     DiscountExpired,
     DiscountGranted,
@@ -145,7 +145,7 @@ class Discount:
     def revoke(self, reason: str, now: datetime) -> None:
         """Withdraw an unused discount (ops); a redeemed, expired or revoked one cannot be revoked."""
         if not reason or not reason.strip():
-            raise ValueError("a revocation needs a reason")
+            raise InvalidValue("a revocation needs a reason")
         if self.status != "granted":
             raise DiscountStateError(f"discount {self.id} is {self.status} and cannot be revoked")
         self.status, self.revoked_reason = "revoked", reason.strip()

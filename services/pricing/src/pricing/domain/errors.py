@@ -1,17 +1,24 @@
 """Domain errors: a rule of the pricing domain was broken by the caller.
 
-The HTTP layer maps these to 4xx answers (409 for state errors, 422 for bad values);
-they never mean the server is broken.
+Each is one of the shared application-error kinds (a bad value is `Invalid`, a transition the state
+forbids a `Conflict`, a decision the actor may not make `Forbidden`), which the HTTP layer answers
+with its 4xx; they never mean the server is broken.
 """
 
 from __future__ import annotations
+
+from clinic_shared.application_errors import Conflict, Forbidden, Invalid
 
 
 class DomainError(Exception):
     """Base of every error the pricing domain raises on purpose."""
 
 
-class CurrencyMismatchError(DomainError, ValueError):
+class InvalidValue(DomainError, Invalid):
+    """A value given to the domain breaks one of its rules (also a ValueError)."""
+
+
+class CurrencyMismatchError(InvalidValue):
     """Two amounts in different currencies were combined or compared."""
 
     def __init__(self, left: str, right: str) -> None:
@@ -20,13 +27,13 @@ class CurrencyMismatchError(DomainError, ValueError):
         self.right = right
 
 
-class DiscountStateError(DomainError):
+class DiscountStateError(DomainError, Conflict):
     """A discount was asked to make a transition its status does not allow."""
 
 
-class ReportStateError(DomainError):
+class ReportStateError(DomainError, Conflict):
     """A price-match report was asked to make a transition its status does not allow."""
 
 
-class DutyError(DomainError):
+class DutyError(DomainError, Forbidden):
     """Separation of duties: the actor may not decide this (their own report, their own customer id)."""

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from decimal import ROUND_CEILING, Decimal, localcontext
 
-from pricing.domain.errors import CurrencyMismatchError
+from pricing.domain.errors import CurrencyMismatchError, InvalidValue
 
 _CURRENCY = re.compile(r"[A-Z]{3}")
 # ISO 4217 minor-unit exponents that differ from 2 (used only to write amounts for people).
@@ -26,7 +26,7 @@ _EXPONENTS = {
 def validate_currency(currency: str) -> str:
     """Return ``currency`` if it looks like an ISO 4217 code (three uppercase letters)."""
     if not isinstance(currency, str) or not _CURRENCY.fullmatch(currency):
-        raise ValueError(f"currency must be an ISO 4217 code of three uppercase letters, got {currency!r}")
+        raise InvalidValue(f"currency must be an ISO 4217 code of three uppercase letters, got {currency!r}")
     return currency
 
 

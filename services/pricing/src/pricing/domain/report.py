@@ -11,7 +11,7 @@ from pricing.domain.audit import AuditEntry, discount_granted_entry, received_en
 from pricing.domain.competitor_report import CompetitorReport, require_aware
 from pricing.domain.decision import Decision, Refund
 from pricing.domain.discount import Discount
-from pricing.domain.errors import DutyError, ReportStateError
+from pricing.domain.errors import DutyError, InvalidValue, ReportStateError
 from pricing.domain.events import (
     Event,
     PriceMatchApproved,
@@ -122,11 +122,11 @@ class PriceMatchReport:
         if self.status != "needs_review":
             raise ReportStateError(f"report {self.id} is {self.status}; ops decide only reports in review")
         if not actor or not actor.strip():
-            raise ValueError("an ops decision needs an actor")
+            raise InvalidValue("an ops decision needs an actor")
         if actor == self.customer_id:
             raise DutyError("You cannot decide a price-match report about your own account; ask another reviewer.")
         if not reason or not reason.strip():
-            raise ValueError("an ops decision needs a reason")
+            raise InvalidValue("an ops decision needs a reason")
 
     def _decided(self, status: ReportStatus, actor: str, reasons: list[str], codes: list[str], at: datetime) -> None:
         self.status, self.reasons, self.codes = status, reasons, codes
@@ -149,7 +149,7 @@ class PriceMatchReport:
         refund: Refund | None = None,
     ) -> Discount | None:
         if terms.sku != self.sku:
-            raise ValueError(f"terms for {terms.sku} cannot settle a report about {self.sku}")
+            raise InvalidValue(f"terms for {terms.sku} cannot settle a report about {self.sku}")
         if refund is not None:
             self._decided("approved", actor, reasons, codes, now)
             self.refund_order_id, self.refund_amount = refund.order_id, refund.amount

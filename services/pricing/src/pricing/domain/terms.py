@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from pricing.domain.competitor_report import require_aware
-from pricing.domain.errors import CurrencyMismatchError
+from pricing.domain.errors import CurrencyMismatchError, InvalidValue
 from pricing.domain.money import Money, percent_of
 from pricing.domain.policy import PriceMatchPolicy
 
@@ -70,13 +70,13 @@ def terms_for(
     if our_price.currency != competitor_price.currency:
         raise CurrencyMismatchError(our_price.currency, competitor_price.currency)
     if our_price.amount <= 0 or competitor_price.amount <= 0:
-        raise ValueError("prices must be positive")
+        raise InvalidValue("prices must be positive")
     require_aware("now", now)
     percent = policy.discount_percent
     basis = min(our_price.amount, competitor_price.amount)
     final = basis - percent_of(basis, percent)
     if final <= 0:
-        raise ValueError(f"a price of {Money(basis, our_price.currency)} leaves nothing to pay after "
+        raise InvalidValue(f"a price of {Money(basis, our_price.currency)} leaves nothing to pay after "
                          f"{percent}% off, so it cannot be matched")
     return DiscountTerms(
         sku=sku,

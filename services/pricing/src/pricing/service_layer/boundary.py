@@ -1,29 +1,13 @@
-"""Where the service layer meets the domain and the transaction: errors become answers, and work
-that must happen only once the change is durable (metrics) waits for the commit."""
+"""Where the service layer meets the transaction: work that must happen only once the change is durable
+(metrics) waits for the commit. (Domain errors need no translation here: each is an application error
+that the HTTP layer answers once, in `clinic_shared.errors`.)"""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncSession
-
-from clinic_shared.errors import Problem
-from pricing.domain import DiscountStateError, DutyError, ReportStateError
-
-
-@contextmanager
-def domain_errors() -> Iterator[None]:
-    """A rule the caller broke: a bad value is a 422, a transition the state forbids is a 409."""
-    try:
-        yield
-    except DutyError as exc:
-        raise Problem(403, "Forbidden", str(exc)) from exc
-    except (DiscountStateError, ReportStateError) as exc:
-        raise Problem(409, "Conflict", str(exc)) from exc
-    except ValueError as exc:
-        raise Problem(422, "Invalid request", str(exc)) from exc
 
 
 def after_commit(session: AsyncSession, action: Callable[[], None]) -> None:

@@ -7,12 +7,11 @@ import uuid
 from dataclasses import replace
 from typing import Any
 
-from clinic_shared.errors import Problem
+from clinic_shared.application_errors import Conflict, NotFound
 from clinic_shared.events.base import utcnow
 from clinic_shared.runtime import ServiceRuntime
 from pricing.adapters.competitors import CompetitorRepository, ListedCompetitor
 from pricing.domain import EligibleCompetitor
-from pricing.service_layer.boundary import domain_errors
 
 
 async def list_competitors(runtime: ServiceRuntime, active: bool | None) -> list[ListedCompetitor]:
@@ -21,13 +20,12 @@ async def list_competitors(runtime: ServiceRuntime, active: bool | None) -> list
 
 
 async def add_competitor(runtime: ServiceRuntime, data: dict[str, Any]) -> ListedCompetitor:
-    with domain_errors():
-        competitor = EligibleCompetitor(id=str(uuid.uuid4()), **data)
+    competitor = EligibleCompetitor(id=str(uuid.uuid4()), **data)
     now = utcnow()
     async with runtime.transaction() as tx:
         repo = CompetitorRepository(tx.session)
         if await repo.domain_taken(competitor.domain):
-            raise Problem(409, "Conflict", f"A competitor with the domain {competitor.domain} is already listed.")
+            raise Conflict(f"A competitor with the domain {competitor.domain} is already listed.")
         await repo.add(competitor, now)
     return ListedCompetitor(competitor, now, now)
 
@@ -37,11 +35,10 @@ async def change_competitor(runtime: ServiceRuntime, competitor_id: str, changes
         repo = CompetitorRepository(tx.session)
         current = await repo.get(competitor_id)
         if current is None:
-            raise Problem(404, "Not Found", f"No competitor with id {competitor_id}.")
-        with domain_errors():
-            changed = replace(current.competitor, **changes)
+            raise NotFound(f"No competitor with id {competitor_id}.")
+        changed = replace(current.competitor, **changes)
         if await repo.domain_taken(changed.domain, other_than=competitor_id):
-            raise Problem(409, "Conflict", f"A competitor with the domain {changed.domain} is already listed.")
+            raise Conflict(f"A competitor with the domain {changed.domain} is already listed.")
         now = utcnow()
         await repo.save(changed, now)
     return ListedCompetitor(changed, current.created_at, now)

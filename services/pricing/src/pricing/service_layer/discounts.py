@@ -8,15 +8,15 @@ from functools import partial
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from clinic_shared.auth import Principal
-from clinic_shared.errors import Problem
+from clinic_shared.application_errors import NotFound
 from clinic_shared.events.base import utcnow
+from clinic_shared.principal import Principal
 from clinic_shared.runtime import ServiceRuntime
 from pricing.adapters.discounts import DiscountRepository
 from pricing.adapters.prices import PriceRepository
 from pricing.domain import Discount, DiscountStatus
 from pricing.service_layer import metrics
-from pricing.service_layer.boundary import after_commit, domain_errors
+from pricing.service_layer.boundary import after_commit
 from pricing.service_layer.contracts import publish_recorded
 
 
@@ -53,7 +53,7 @@ async def discount_for(runtime: ServiceRuntime, discount_id: str, viewer: Princi
     async with runtime.sessions() as session:
         discount = await DiscountRepository(session).get(discount_id)
         if discount is None or not (viewer.has("ops") or discount.customer_id == viewer.sub):
-            raise Problem(404, "Not Found", f"No discount with id {discount_id}.")
+            raise NotFound(f"No discount with id {discount_id}.")
         return await _view(session, discount)
 
 
@@ -63,11 +63,10 @@ async def revoke_discount(runtime: ServiceRuntime, discount_id: str, reason: str
         repo = DiscountRepository(tx.session)
         discount = await repo.get(discount_id, lock=True)
         if discount is None:
-            raise Problem(404, "Not Found", f"No discount with id {discount_id}.")
+            raise NotFound(f"No discount with id {discount_id}.")
         if discount.status == "revoked":
             return discount
-        with domain_errors():
-            discount.revoke(reason, utcnow())
+        discount.revoke(reason, utcnow())
         await repo.save(discount)
         await publish_recorded(tx.publish, discount.events)
         after_commit(tx.session, partial(metrics.discount_event, "revoked", discount))

@@ -11,7 +11,6 @@ from clinic_shared.events.base import utcnow
 from clinic_shared.runtime import ServiceRuntime
 from pricing.adapters.orm import reports
 from pricing.adapters.reports import ReportRepository
-from pricing.adapters.sql import aware
 from pricing.service_layer import metrics
 
 SAMPLE = 5000  # the most recent ops decisions the percentiles are taken over
@@ -44,7 +43,7 @@ async def review_figures(runtime: ServiceRuntime) -> ReviewFigures:
             .where(reports.c.decided_by.is_not(None), reports.c.decided_by != "policy",
                    reports.c.decided_at > now - timedelta(days=30))
             .order_by(reports.c.decided_at.desc()).limit(SAMPLE))
-        waits = [max((aware(r.decided_at) - aware(r.created_at)).total_seconds(), 0.0) for r in rows]
+        waits = [max((r.decided_at - r.created_at).total_seconds(), 0.0) for r in rows]
     oldest_wait = None if oldest is None else max((now - oldest).total_seconds(), 0.0)
     metrics.review_queue(backlog, oldest_wait)
     return ReviewFigures(backlog, oldest_wait, percentile(waits, 50), percentile(waits, 95), len(waits))

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from clinic_shared.errors import Problem
+from clinic_shared.application_errors import Invalid, NotFound
 from clinic_shared.events.base import utcnow
 from clinic_shared.events.pricing import PriceChanged
 from clinic_shared.runtime import ServiceRuntime
 from pricing.adapters.prices import Price, PriceRepository
 from pricing.adapters.sql import advisory_lock
 from pricing.domain import validate_currency
-from pricing.service_layer.boundary import domain_errors
 
 
 @dataclass(frozen=True)
@@ -22,10 +21,9 @@ class PriceView:
 
 async def set_price(runtime: ServiceRuntime, sku: str, unit_price: int, currency: str, actor: str) -> PriceView:
     """Set a SKU's price. Setting the price it already has changes nothing and publishes nothing."""
-    with domain_errors():
-        validate_currency(currency)
-        if isinstance(unit_price, bool) or not isinstance(unit_price, int) or unit_price <= 0:
-            raise ValueError("unit_price must be a positive integer of minor units")
+    validate_currency(currency)
+    if isinstance(unit_price, bool) or not isinstance(unit_price, int) or unit_price <= 0:
+        raise Invalid("unit_price must be a positive integer of minor units")
     async with runtime.transaction() as tx:
         await advisory_lock(tx.session, f"pricing.price:{sku}")
         repo = PriceRepository(tx.session)
@@ -46,7 +44,7 @@ async def price_of(runtime: ServiceRuntime, sku: str) -> PriceView:
         repo = PriceRepository(session)
         price = await repo.get(sku)
         if price is None:
-            raise Problem(404, "Not Found", f"No price for {sku}: it is not for sale.")
+            raise NotFound(f"No price for {sku}: it is not for sale.")
         return PriceView(price, await repo.for_sale(sku))
 
 
@@ -54,5 +52,5 @@ async def history_of(runtime: ServiceRuntime, sku: str) -> list[Price]:
     async with runtime.sessions() as session:
         history = await PriceRepository(session).history(sku)
     if not history:
-        raise Problem(404, "Not Found", f"No price for {sku} was ever set.")
+        raise NotFound(f"No price for {sku} was ever set.")
     return history

@@ -14,9 +14,9 @@ from functools import partial
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from clinic_shared.auth import Principal
-from clinic_shared.errors import Problem
+from clinic_shared.application_errors import Conflict, NotFound
 from clinic_shared.events.base import utcnow
+from clinic_shared.principal import Principal
 from clinic_shared.runtime import ServiceRuntime
 from pricing.adapters.catalog_skus import CatalogSkuRepository
 from pricing.adapters.claims import MatchClaimed, MatchClaims
@@ -36,7 +36,7 @@ from pricing.domain import (
     decide,
 )
 from pricing.service_layer import metrics
-from pricing.service_layer.boundary import after_commit, domain_errors
+from pricing.service_layer.boundary import after_commit
 from pricing.service_layer.commands import ReportCompetitorPrice
 from pricing.service_layer.contracts import publish_recorded
 
@@ -47,7 +47,7 @@ def customer_lock(customer_id: str) -> str:
 
 def _same_report(existing: StoredReport, cmd: ReportCompetitorPrice) -> StoredReport:
     if existing.request_hash != cmd.fingerprint():
-        raise Problem(409, "Conflict", "This Idempotency-Key was already used for a different report.")
+        raise Conflict("This Idempotency-Key was already used for a different report.")
     return existing
 
 
@@ -76,15 +76,14 @@ async def _submit(runtime: ServiceRuntime, policy: PriceMatchPolicy, cmd: Report
         now = utcnow()
         competitor = await CompetitorRepository(session).find(cmd.competitor_id, cmd.competitor_url,
                                                               cmd.competitor_name)
-        with domain_errors():
-            submission = CompetitorReport(
-                report_id=str(uuid.uuid4()), customer_id=cmd.customer_id, sku=cmd.sku,
-                competitor_id=competitor.id if competitor else UNLISTED, competitor_url=cmd.competitor_url,
-                competitor_price=Money(cmd.competitor_price, cmd.currency), region=cmd.region,
-                observed_at=cmd.observed_at, created_at=now, price_kind=cmd.price_kind,
-                proof_url=cmd.proof_url, quote_ref=cmd.quote_ref, competitor_product=cmd.competitor_product,
-                competitor_strength=cmd.competitor_strength, competitor_quantity=cmd.competitor_quantity,
-            )
+        submission = CompetitorReport(
+            report_id=str(uuid.uuid4()), customer_id=cmd.customer_id, sku=cmd.sku,
+            competitor_id=competitor.id if competitor else UNLISTED, competitor_url=cmd.competitor_url,
+            competitor_price=Money(cmd.competitor_price, cmd.currency), region=cmd.region,
+            observed_at=cmd.observed_at, created_at=now, price_kind=cmd.price_kind,
+            proof_url=cmd.proof_url, quote_ref=cmd.quote_ref, competitor_product=cmd.competitor_product,
+            competitor_strength=cmd.competitor_strength, competitor_quantity=cmd.competitor_quantity,
+        )
         discounts = DiscountRepository(session)
         purchase = await PurchaseRepository(session).latest(cmd.customer_id, cmd.sku,
                                                             now - policy.after_purchase_window)
@@ -118,8 +117,8 @@ async def claim_match(session: AsyncSession, submission: CompetitorReport, now: 
         await MatchClaims(session).claim(submission.customer_id, submission.sku, submission.report_id, now,
                                          now - policy.match_window)
     except MatchClaimed as exc:
-        raise Problem(409, "Conflict", f"A price match for {submission.sku} was already granted on this account "
-                                       "within the policy's window.") from exc
+        raise Conflict(f"A price match for {submission.sku} was already granted on this account "
+                       "within the policy's window.") from exc
 
 
 async def my_reports(runtime: ServiceRuntime, customer_id: str, limit: int, offset: int
@@ -133,7 +132,7 @@ async def report_for(runtime: ServiceRuntime, report_id: str, viewer: Principal)
     async with runtime.sessions() as session:
         stored = await ReportRepository(session).get(report_id)
     if stored is None or not (viewer.has("ops") or stored.report.customer_id == viewer.sub):
-        raise Problem(404, "Not Found", f"No price-match report with id {report_id}.")
+        raise NotFound(f"No price-match report with id {report_id}.")
     return stored
 
 

@@ -11,7 +11,7 @@ from functools import partial
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from clinic_shared.errors import Problem
+from clinic_shared.application_errors import Conflict, Forbidden, NotFound
 from clinic_shared.events.base import utcnow
 from clinic_shared.runtime import ServiceRuntime
 from pricing.adapters.discounts import DiscountRepository
@@ -21,7 +21,7 @@ from pricing.adapters.reports import ReportRepository, StoredReport
 from pricing.adapters.sql import advisory_lock
 from pricing.domain import Money, PriceMatchPolicy, Refund, terms_for
 from pricing.service_layer import metrics
-from pricing.service_layer.boundary import after_commit, domain_errors
+from pricing.service_layer.boundary import after_commit
 from pricing.service_layer.commands import DecideReport
 from pricing.service_layer.contracts import publish_recorded
 from pricing.service_layer.reports import claim_match, customer_lock
@@ -31,7 +31,7 @@ async def _load_locked(session: AsyncSession, report_id: str) -> StoredReport:
     reports = ReportRepository(session)
     found = await reports.get(report_id)
     if found is None:
-        raise Problem(404, "Not Found", f"No price-match report with id {report_id}.")
+        raise NotFound(f"No price-match report with id {report_id}.")
     await advisory_lock(session, customer_lock(found.report.customer_id))
     stored = await reports.get(report_id, lock=True)
     assert stored is not None
@@ -52,24 +52,23 @@ async def approve_report(runtime: ServiceRuntime, policy: PriceMatchPolicy, cmd:
         ours = (Money(purchase.paid_unit_price, purchase.currency) if purchase is not None
                 else await PriceRepository(tx.session).our_price(report.sku))
         if ours is None:
-            raise Problem(409, "Conflict", f"{report.sku} is not for sale now; reject the report instead.")
+            raise Conflict(f"{report.sku} is not for sale now; reject the report instead.")
         if ours.currency != theirs.currency:
-            raise Problem(409, "Conflict", f"Our price of {report.sku} is now in {ours.currency}, the report's "
-                                           f"in {theirs.currency}; reject the report instead.")
+            raise Conflict(f"Our price of {report.sku} is now in {ours.currency}, the report's "
+                           f"in {theirs.currency}; reject the report instead.")
         discounts = DiscountRepository(tx.session)
         window_start = now - policy.match_window
         if any(at > window_start for at in await discounts.grant_times(report.customer_id, report.sku)):
-            raise Problem(409, "Conflict", f"This customer was already granted a match for {report.sku} within "
-                                           "the policy's window; reject the report instead.")
+            raise Conflict(f"This customer was already granted a match for {report.sku} within "
+                           "the policy's window; reject the report instead.")
         if theirs >= ours:
-            raise Problem(409, "Conflict", f"The competitor's price is no longer lower than ours ({ours}); "
-                                           "reject the report instead.")
-        with domain_errors():
-            terms = terms_for(ours, theirs, policy, now, sku=report.sku, region=report.submission.region)
-            refund = None if purchase is None else Refund(
-                purchase.order_id, min(purchase.quantity, policy.max_units),
-                purchase.paid_unit_price - terms.final_unit_price, purchase.currency)
-            discount = report.approve(cmd.actor, cmd.reason, terms, now=now, refund=refund)
+            raise Conflict(f"The competitor's price is no longer lower than ours ({ours}); "
+                           "reject the report instead.")
+        terms = terms_for(ours, theirs, policy, now, sku=report.sku, region=report.submission.region)
+        refund = None if purchase is None else Refund(
+            purchase.order_id, min(purchase.quantity, policy.max_units),
+            purchase.paid_unit_price - terms.final_unit_price, purchase.currency)
+        discount = report.approve(cmd.actor, cmd.reason, terms, now=now, refund=refund)
         await claim_match(tx.session, report.submission, now, policy)
         await ReportRepository(tx.session).save(stored)
         if discount is not None:
@@ -88,8 +87,7 @@ async def reject_report(runtime: ServiceRuntime, cmd: DecideReport) -> StoredRep
             return stored
         _require_review(stored)
         _require_other_person(stored, cmd.actor)
-        with domain_errors():
-            report.reject(cmd.actor, cmd.reason, now=utcnow())
+        report.reject(cmd.actor, cmd.reason, now=utcnow())
         await ReportRepository(tx.session).save(stored)
         await publish_recorded(tx.publish, report.events, report.submission)
         after_commit(tx.session, partial(_decided_by_ops, stored, "rejected"))
@@ -98,14 +96,14 @@ async def reject_report(runtime: ServiceRuntime, cmd: DecideReport) -> StoredRep
 
 def _require_review(stored: StoredReport) -> None:
     if stored.report.status != "needs_review":
-        raise Problem(409, "Conflict", f"The report is {stored.report.status}; ops decide only reports in review.")
+        raise Conflict(f"The report is {stored.report.status}; ops decide only reports in review.")
 
 
 def _require_other_person(stored: StoredReport, actor: str) -> None:
     """Separation of duties: no one decides a report they filed (the report's customer id is its filer)."""
     if actor == stored.report.customer_id:
-        raise Problem(403, "Forbidden", "You cannot decide a price-match report about your own account; "
-                                        "another reviewer must decide it.")
+        raise Forbidden("You cannot decide a price-match report about your own account; "
+                        "another reviewer must decide it.")
 
 
 def _decided_by_ops(stored: StoredReport, outcome: str) -> None:
