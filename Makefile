@@ -15,6 +15,7 @@ help:
 	@echo "make bench       the benchmarks (table on stdout, JSON under var/bench/)"
 	@echo "make web         build the storefront (web/dist) when missing or stale"
 	@echo "make client      regenerate clients/typescript from the services' OpenAPI documents"
+	@echo "make lint        the static checks alone (ruff, import-linter, mypy, shellcheck)"
 
 deps:
 	@bash deploy/local/deps.sh
@@ -32,9 +33,7 @@ infra-down:
 	@bash deploy/local/infra.sh down
 
 lint: deps
-	uv run --frozen ruff check .
-	uv run --frozen lint-imports
-	uv run --frozen mypy shared/src services/catalog/src services/pricing/src services/cart/src services/content/src
+	@bash deploy/local/lint.sh
 
 test: deps
 	@bash deploy/local/test.sh
