@@ -133,16 +133,15 @@ stop_pidfile() {
     log "$what stopped"
 }
 
-# pids_with FRAGMENT: the live processes whose command line contains FRAGMENT, one pid a line.
+# pids_with FRAGMENT: the live processes whose command line (arguments joined by spaces) contains
+# FRAGMENT, one pid a line; a trailing space in FRAGMENT also matches the end of the command line.
 pids_with() {
-    local f pid
-    for f in /proc/[0-9]*/cmdline; do
-        pid="${f#/proc/}"; pid="${pid%/cmdline}"
-        [[ "$pid" != "$$" && "$pid" != "$BASHPID" ]] || continue
-        tr '\0' ' ' 2>/dev/null <"$f" | grep -qF -- "$1" || continue
+    local re pid
+    re="$(printf '%s' "$1" | sed 's/[][\.*^$+?(){}|]/\\&/g')"
+    [[ "$re" != *" " ]] || re="${re% }( |\$)"
+    while read -r pid; do
         if alive "$pid"; then echo "$pid"; fi
-    done
-    return 0
+    done < <(pgrep -f -- "$re" || true)
 }
 
 # adopt PIDFILE FRAGMENT [CWD]: when PIDFILE names no live process but exactly one process has

@@ -66,6 +66,10 @@ ours() {
     return 1
 }
 
+# answers_or_exited PIDFILE CHECK: true when CHECK succeeds, or when the process has exited (then
+# the caller's CHECK fails again and the log says why, without waiting out the timeout).
+answers_or_exited() { "$2" || ! pid_running "$1"; }
+
 # foreign_note PORT WHAT: who answers on PORT, for a part this checkout did not start.
 foreign_note() {
     local pid
@@ -136,7 +140,9 @@ start_stripe_mock() {
     # interface (main.go, getNonSecureHTTPSListener). Naming the HTTPS address keeps it on loopback.
     (cd "$STATE" && spawn "$MOCK_PID" "$MOCK_LOG" "$MOCK_BIN" -http-addr "127.0.0.1:$STRIPE_MOCK_PORT" \
         -https-addr "127.0.0.1:$STRIPE_MOCK_HTTPS_PORT")
-    wait_until 30 mock_answers || die "stripe-mock did not answer on 127.0.0.1:$STRIPE_MOCK_PORT within 30 s" "$MOCK_LOG"
+    if ! { wait_until 30 answers_or_exited "$MOCK_PID" mock_answers && mock_answers; }; then
+        die "stripe-mock did not answer on 127.0.0.1:$STRIPE_MOCK_PORT (it exited, or 30 s passed)" "$MOCK_LOG"
+    fi
     log "stripe-mock $STRIPE_MOCK_VERSION ready on 127.0.0.1:$STRIPE_MOCK_PORT in $(elapsed_s "$t0") s"
 }
 
@@ -182,7 +188,9 @@ start_localstripe() {
     local t0
     t0="$(now_s)"
     (cd "$STATE" && spawn "$LS_PID" "$LS_LOG" "$LS_VENV/bin/python" -u "$LS_SERVE" --host 127.0.0.1 --port "$LOCALSTRIPE_PORT")
-    wait_until 30 localstripe_answers || die "localstripe did not answer on 127.0.0.1:$LOCALSTRIPE_PORT within 30 s" "$LS_LOG"
+    if ! { wait_until 30 answers_or_exited "$LS_PID" localstripe_answers && localstripe_answers; }; then
+        die "localstripe did not answer on 127.0.0.1:$LOCALSTRIPE_PORT (it exited, or 30 s passed)" "$LS_LOG"
+    fi
     log "localstripe ready on 127.0.0.1:$LOCALSTRIPE_PORT in $(elapsed_s "$t0") s (fresh, in-memory state)"
 }
 
