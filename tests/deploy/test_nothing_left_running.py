@@ -45,6 +45,21 @@ class Private:
     env: dict[str, str] = field(default_factory=dict)
     markers: list[str] = field(default_factory=list)  # substrings of their command lines
     ports: list[int] = field(default_factory=list)
+    seen: dict[int, str] = field(default_factory=dict)  # the snapshot taken while they run
+
+    def snapshot(self) -> dict[int, str]:
+        self.seen = self.processes()
+        return self.seen
+
+    def _ours(self, pid: int, description: str) -> bool:
+        # A new process that matches a port only is not counted: a free port, once released, may be
+        # taken by anyone else's process on this shared machine; the state dir and cluster are ours alone.
+        return self.seen.get(pid) == description or str(self.state) in description or any(
+            m in description for m in self.markers if m.startswith("/left"))
+
+    def leftovers(self) -> dict[int, str]:
+        """What still runs of the snapshot, plus any process that names a private state dir or cluster."""
+        return {pid: d for pid, d in self.processes().items() if self._ours(pid, d)}
 
     def run(self, script: str, *args: str, timeout: float = 300) -> subprocess.CompletedProcess[str]:
         return subprocess.run(["bash", str(LOCAL / script), *args], cwd=ROOT, env=self.env,
@@ -73,11 +88,11 @@ class Private:
                 continue  # gone meanwhile, or a kernel thread
             if (pid in listeners or any(m in cmdline for m in self.markers)
                     or Path(cwd).is_relative_to(self.state)):
-                found[pid] = cmdline.strip() or f"(cwd {cwd})"
+                found[pid] = cmdline.strip() + (f" [cwd {cwd}]" if Path(cwd).is_relative_to(self.state) else "")
         return found
 
     def kill_leftovers(self) -> None:
-        for pid in self.processes():
+        for pid in self.leftovers():
             try:
                 os.kill(pid, signal.SIGKILL)
             except OSError:
@@ -139,14 +154,14 @@ def test_infra_up_then_down_leaves_nothing_running(private: Private) -> None:
     _with_stripe(private)
 
     private.ok("infra.sh", "up")
-    running = " | ".join(private.processes().values())
+    running = private.snapshot()
     # The control: the listing sees every part while it runs (else "nothing left" would prove nothing).
     for part in ("kafka.Kafka", f"{cluster}", "stripe-mock", "localstripe_serve.py"):
-        assert part in running, f"{part} not found among the private processes: {running[:3000]}"
+        assert part in " | ".join(running.values()), f"{part} not found among the private processes: {running}"
 
     (private.state / "kafka" / "kafka.pid").unlink()  # lost (a start cut short): the broker is still found
     private.ok("infra.sh", "down")
-    assert private.processes() == {}
+    assert private.leftovers() == {}
 
 
 def test_stripe_stop_finds_mocks_whose_pid_files_were_lost(private: Private) -> None:
@@ -154,12 +169,13 @@ def test_stripe_stop_finds_mocks_whose_pid_files_were_lost(private: Private) -> 
     private.ok("stripe.sh", "start")
     pids = [private.state / "stripe" / f"{name}.pid" for name in ("stripe-mock", "localstripe")]
     assert all(f.is_file() for f in pids), "stripe.sh recorded no pid in its state dir"
-    assert len(private.processes()) == 2, private.processes()
+    running = private.snapshot()
+    assert len(running) == 2, running
 
     for f in pids:  # lost: a removed var/, a start cut short
         f.unlink()
     private.ok("stripe.sh", "stop")
-    assert private.processes() == {}
+    assert private.leftovers() == {}
 
 
 def test_a_stack_then_down_sh_leaves_nothing_running(private: Private) -> None:
@@ -179,12 +195,12 @@ def test_a_stack_then_down_sh_leaves_nothing_running(private: Private) -> None:
     private.ok("stripe.sh", "start")
     private.ok("services.sh", "start", "catalog")
     private.ok("gateway.sh", "start")
-    running = " | ".join(private.processes().values())
+    running = private.snapshot()
     for part in ("stripe-mock", "localstripe_serve.py", "catalog.bootstrap", "nginx: master", "nginx: worker"):
-        assert part in running, f"{part} not found among the private processes: {running[:3000]}"
+        assert part in " | ".join(running.values()), f"{part} not found among the private processes: {running}"
 
     private.ok("down.sh")
-    assert private.processes() == {}
+    assert private.leftovers() == {}
 
 
 def test_services_refuse_a_taken_port_naming_its_owner(private: Private) -> None:
