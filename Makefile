@@ -16,6 +16,7 @@ help:
 	@echo "make web         build the storefront (web/dist) when missing or stale"
 	@echo "make client      regenerate clients/typescript from the services' OpenAPI documents"
 	@echo "make schemas     re-export the event JSON Schemas (shared/schemas/) and docs/events.md"
+	@echo "make lint        the static checks alone (ruff, import-linter, mypy, shellcheck)"
 
 deps:
 	@bash deploy/local/deps.sh
@@ -33,9 +34,7 @@ infra-down:
 	@bash deploy/local/infra.sh down
 
 lint: deps
-	uv run --frozen ruff check .
-	uv run --frozen lint-imports
-	uv run --frozen mypy shared/src services/catalog/src services/pricing/src services/cart/src services/content/src
+	@bash deploy/local/lint.sh
 
 test: deps
 	@bash deploy/local/test.sh

@@ -94,6 +94,7 @@ choose_payments() {
     STOREFRONT_CONFIG='{"payments":{"mode":"stripe"}}'
     if [[ "$base" =~ ^http://(127\.0\.0\.1|localhost):([0-9]+)/?$ ]]; then
         STRIPE_DEV_LOCATION="        location /stripe-dev/ { client_max_body_size 64k; proxy_pass http://127.0.0.1:${BASH_REMATCH[2]}/; }"
+        # shellcheck disable=SC2089  # the quotes are JSON for envsubst, never re-parsed by the shell
         STOREFRONT_CONFIG='{"payments":{"mode":"localstripe","api":"/stripe-dev","key":"sk_test_storefront_localstripe_only"}}'
     fi
 }
@@ -107,6 +108,7 @@ render() {
     # Workers write request bodies and proxied responses into tmp/.
     [[ -z "$WORKER_USER" ]] || chown -R "$WORKER_USER" "$PREFIX/tmp"
 
+    # shellcheck disable=SC2090  # (STOREFRONT_CONFIG: see choose_payments)
     export NGINX_USER_DIRECTIVE NGINX_PREFIX="$PREFIX" STATIC_ROOT STOREFRONT_CONFIG STRIPE_DEV_LOCATION
     export NGINX_WORKERS="${NGINX_WORKERS:-2}"
     export GATEWAY_LISTEN="127.0.0.1:$GATEWAY_PORT"

@@ -10,7 +10,9 @@
 # Only the export lines go to stdout (progress goes to stderr), so this works:
 #   eval "$(deploy/local/infra.sh up)"
 #
-# Ports come from KAFKA_PORT, PGPORT, STRIPE_MOCK_PORT, LOCALSTRIPE_PORT (see each script).
+# Ports come from KAFKA_PORT, PGPORT, STRIPE_MOCK_PORT, LOCALSTRIPE_PORT; private instances from
+# KAFKA_STATE_DIR, PG_CLUSTER, STRIPE_STATE_DIR (see each script). `down` stops what this checkout
+# started and leaves what another checkout started (each part's stop says so).
 set -euo pipefail
 
 PART=infra

@@ -16,6 +16,8 @@
 #   KAFKA_STATE_DIR=var/chaos/kafka KAFKA_PORT=19092 KAFKA_CONTROLLER_PORT=19093 kafka.sh start
 # It has its own cluster id, data, log and pid file, and never reuses a broker it did not start
 # (a taken port is an error). The class path stays cached in var/kafka/.
+# A broker of a state dir whose pid file was lost is found again by its command line (which names
+# the state dir's server.properties), so `stop` never leaves it running.
 set -euo pipefail
 
 PART=kafka
@@ -150,6 +152,8 @@ probe() {
 }
 
 is_ours_running() { pid_running "$PIDFILE" "kafka.Kafka $PROPS"; }
+# A broker of this state dir whose pid file was lost (its command line names $PROPS) is ours again.
+find_ours() { is_ours_running || adopt "$PIDFILE" "kafka.Kafka $PROPS" || true; }
 
 # The running broker of this state dir was started for other ports: restarting or stopping it here would
 # take it away from whoever uses it (a second broker needs its own KAFKA_STATE_DIR).
@@ -176,6 +180,7 @@ cmd_start() {
     mkdir -p "$STATE" "$VAR_DIR/kafka"
     ensure_classpath
 
+    find_ours
     if is_ours_running; then
         refuse_other_ports
         log "already running (pid $(<"$PIDFILE")); checking it answers on $BOOTSTRAP"
@@ -184,7 +189,7 @@ cmd_start() {
             return 0
         fi
         log "the running broker does not answer; restarting it"
-        stop_pidfile "$PIDFILE" "Kafka" 60
+        stop_pidfile "$PIDFILE" "Kafka" 60 "kafka.Kafka $PROPS"
     elif port_open "$KAFKA_PORT"; then
         ((PRIVATE)) && die "port $KAFKA_PORT for the private broker in $STATE is taken: $(port_owner "$KAFKA_PORT")"
         # Someone else's broker (another checkout, a manual start): reuse it if it is Kafka.
@@ -221,16 +226,17 @@ cmd_start() {
             log "attempt $attempt: no answer within ${KAFKA_START_TIMEOUT}s"
         fi
         tail -n 15 "$LOGFILE" | sed 's/^/[kafka]   /' >&2   # (this attempt's last lines)
-        stop_pidfile "$PIDFILE" "Kafka" 30
+        stop_pidfile "$PIDFILE" "Kafka" 30 "kafka.Kafka $PROPS"
     done
     die "the broker did not become ready after $START_ATTEMPTS attempts" "$LOGFILE" "$STATE/probe.log"
 }
 
 cmd_stop() {
     lock_part "$LOCK_NAME"
+    find_ours
     if is_ours_running; then refuse_other_ports; fi
     # A KRaft node's controlled shutdown takes a few seconds; give it up to 60.
-    stop_pidfile "$PIDFILE" "Kafka" 60
+    stop_pidfile "$PIDFILE" "Kafka" 60 "kafka.Kafka $PROPS"
 }
 
 cmd_remove() {

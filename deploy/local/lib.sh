@@ -90,36 +90,74 @@ pid_running() {
     # A process killed with SIGKILL stays a zombie until its parent reaps it: that is not running.
     [[ "$(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null)" != Z ]] || return 1
     if [[ -n "$fragment" ]]; then
-        tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qF -- "$fragment" || return 1
+        tr '\0' ' ' 2>/dev/null <"/proc/$pid/cmdline" | grep -qF -- "$fragment" || return 1
     fi
 }
 
-# stop_pidfile PIDFILE WHAT [GRACE_SECONDS]: SIGTERM the process, wait, SIGKILL after the grace.
+# alive PID: the process exists and is not a zombie (a SIGKILLed process stays one until it is reaped).
+alive() {
+    kill -0 "$1" 2>/dev/null && [[ "$(awk '{print $3}' "/proc/$1/stat" 2>/dev/null)" != Z ]]
+}
+
+# stop_pidfile PIDFILE WHAT [GRACE_SECONDS] [CMDLINE-FRAGMENT]: SIGTERM the process, wait, SIGKILL
+# after the grace (0: SIGKILL at once, a crash). With a fragment, a pid whose command line does not
+# contain it is a reused pid, not ours: it is left alone and the pid file removed.
 stop_pidfile() {
-    local pidfile="$1" what="$2" grace="${3:-30}" pid i
+    local pidfile="$1" what="$2" grace="${3:-30}" fragment="${4:-}" pid i
     if [[ ! -s "$pidfile" ]]; then
         log "$what is not running (no pid file)"
         return 0
     fi
     pid="$(<"$pidfile")"
-    if ! kill -0 "$pid" 2>/dev/null; then
+    if ! pid_running "$pidfile" "$fragment"; then
         log "$what is not running (stale pid file removed)"
         rm -f "$pidfile"
         return 0
     fi
-    log "stopping $what (pid $pid)"
-    kill -TERM "$pid" 2>/dev/null || true
-    for ((i = 0; i < grace * 10; i++)); do
-        kill -0 "$pid" 2>/dev/null || break
-        sleep 0.1
-    done
-    if kill -0 "$pid" 2>/dev/null; then
-        log "$what did not stop within ${grace}s; sending SIGKILL"
+    if ((grace > 0)); then
+        log "stopping $what (pid $pid)"
+        kill -TERM "$pid" 2>/dev/null || true
+        for ((i = 0; i < grace * 10; i++)); do
+            alive "$pid" || break
+            sleep 0.1
+        done
+        alive "$pid" && log "$what did not stop within ${grace}s; sending SIGKILL"
+    else
+        log "killing $what (pid $pid, SIGKILL)"
+    fi
+    if alive "$pid"; then
         kill -KILL "$pid" 2>/dev/null || true
-        for ((i = 0; i < 50; i++)); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+        for ((i = 0; i < 50; i++)); do alive "$pid" || break; sleep 0.1; done
     fi
     rm -f "$pidfile"
     log "$what stopped"
+}
+
+# pids_with FRAGMENT: the live processes whose command line (arguments joined by spaces) contains
+# FRAGMENT, one pid a line; a trailing space in FRAGMENT also matches the end of the command line.
+pids_with() {
+    local re pid
+    re="$(printf '%s' "$1" | sed 's/[][\.*^$+?(){}|]/\\&/g')"
+    [[ "$re" != *" " ]] || re="${re% }( |\$)"
+    while read -r pid; do
+        if alive "$pid"; then echo "$pid"; fi
+    done < <(pgrep -f -- "$re" || true)
+}
+
+# adopt PIDFILE FRAGMENT [CWD]: when PIDFILE names no live process but exactly one process has
+# FRAGMENT in its command line (and, when given, CWD as its working directory), record its pid.
+# That is how a part started from this checkout whose pid file was lost (a removed var/, a start
+# cut short) is still stopped by `stop` instead of being left running. True when adopted.
+adopt() {
+    local pidfile="$1" fragment="$2" cwd="${3:-}" pid found=()
+    pid_running "$pidfile" "$fragment" && return 1
+    while read -r pid; do
+        if [[ -z "$cwd" || "$(readlink "/proc/$pid/cwd" 2>/dev/null)" == "$cwd" ]]; then found+=("$pid"); fi
+    done < <(pids_with "$fragment")
+    ((${#found[@]} == 1)) || return 1
+    mkdir -p "$(dirname "$pidfile")"
+    echo "${found[0]}" >"$pidfile"
+    log "found pid ${found[0]} ($fragment) without a pid file: recorded it in $pidfile"
 }
 
 # port_open PORT [HOST]: true when something accepts TCP connections there (bash's /dev/tcp).
@@ -130,6 +168,18 @@ port_open() {
 # port_owner PORT: the "users:((...))" description of who listens on 127.0.0.1:PORT, if anyone.
 port_owner() {
     ss -Hltnp "sport = :$1" 2>/dev/null | awk '{ print $4, $NF }' | head -n 3
+}
+
+# listener_pids PORT: the pids holding a socket that listens on PORT (from ss; every nginx worker too).
+listener_pids() {
+    ss -Hltnp "sport = :$1" 2>/dev/null | grep -o 'pid=[0-9]*' | cut -d= -f2 | sort -u
+}
+
+# require_free_port PORT WHAT: exit with an error naming the owner when something listens on PORT
+# (a leftover process or another stack answering there would be taken for ours).
+require_free_port() {
+    port_open "$1" || return 0
+    die "port $1 for $2 is taken by another process: $(port_owner "$1")"
 }
 
 # wait_until TIMEOUT_SECONDS COMMAND...: poll COMMAND every 0.2 s until it succeeds.

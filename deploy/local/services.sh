@@ -13,13 +13,24 @@
 # (deploy/local/replicas.sh). Each replica has its own pid file (run/<svc>-<n>.pid), log
 # (log/<svc>-<n>.log) and SERVICE_INSTANCE_ID=<svc>-<n>. Each service reads its own
 # <SERVICE>_DATABASE_URL and the shared variables from the environment.
+# State: SERVICES_STATE_DIR (var/: run/, log/); a second stack (the journey test) uses its own.
+# Python: the project's environment, $UV_PROJECT_ENVIRONMENT (default .venv, relative to the repo).
+# A port that something else listens on is an error naming its owner (another stack answering there
+# would be taken for ours), and a replica counts as ready only when its own process answers /healthz.
 set -euo pipefail
-ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+
+PART=services
+# shellcheck source=deploy/local/lib.sh
+source "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/lib.sh"
 # shellcheck source=deploy/local/replicas.sh
-source "$ROOT/deploy/local/replicas.sh"
-STATE="${SERVICES_STATE_DIR:-$ROOT/var}"  # a second stack (the journey test) uses its own
+source "$LOCAL_DIR/replicas.sh"
+cd "$REPO_ROOT"
+
+STATE="${SERVICES_STATE_DIR:-$VAR_DIR}"
 RUN="$STATE/run"; LOGS="$STATE/log"
 mkdir -p "$RUN" "$LOGS"
+VENV="${UV_PROJECT_ENVIRONMENT:-.venv}"
+[[ "$VENV" == /* ]] || VENV="$REPO_ROOT/$VENV"
 SERVICES=(catalog pricing cart content)
 HEALTH_TIMEOUT="${SERVICES_HEALTH_TIMEOUT:-120}"
 
@@ -36,82 +47,82 @@ instances() {
         i=0
         while read -r port; do
             i=$((i + 1))
-            [[ -z "$n" || "$n" == "$i" ]] && echo "$svc $i $port"
+            if [[ -z "$n" || "$n" == "$i" ]]; then echo "$svc $i $port"; fi
         done < <(replica_ports "$svc")
         if [[ -n "$n" ]] && ((n > i)); then echo "services: $svc has $i replica(s), no $t" >&2; exit 2; fi
     done
 }
 
-# running NAME: the pid is alive, not a zombie (a SIGKILLed process stays one until it is reaped), and uvicorn.
-running() {
-    local pid
-    [[ -f "$RUN/$1.pid" ]] || return 1
-    pid="$(cat "$RUN/$1.pid")"
-    kill -0 "$pid" 2>/dev/null || return 1
-    [[ "$(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null)" != Z ]] || return 1
-    tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q "uvicorn"
-}
+# check_targets TARGET...: exit 2 on an unknown target (instances runs in a subshell below).
+check_targets() { instances "$@" >/dev/null || exit 2; }
 
-port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+# match SVC PORT: what the command line of that replica's uvicorn contains.
+match() { echo "uvicorn --factory $1.bootstrap:create_app --host 127.0.0.1 --port $2 "; }
+
+# running NAME SVC PORT: its pid file names a live uvicorn of that service on that port.
+running() { pid_running "$RUN/$1.pid" "$(match "$2" "$3")"; }
+
+# serves PID PORT: PID itself listens on PORT (not another stack, not a leftover).
+serves() { listener_pids "$2" | grep -qx "$1"; }
 
 start() {
-    local svc n port name upper migrated=" " started=()
+    local svc n port name upper migrated=" " todo=() started=()
+    check_targets "$@"
+    [[ -x "$VENV/bin/uvicorn" ]] || die "no $VENV/bin/uvicorn: run make deps (UV_PROJECT_ENVIRONMENT=${UV_PROJECT_ENVIRONMENT:-})"
+    # Every port is checked before anything starts: a taken one names its owner.
     while read -r svc n port; do
         name="$svc-$n"
-        if running "$name"; then echo "services: $name already runs on :$port" >&2; continue; fi
-        # Another stack (or a leftover process) answering on this port would be taken for ours.
-        if port_open "$port"; then
-            echo "services: port $port for $name is taken by another process:" \
-                 "$(ss -Hltnp "sport = :$port" 2>/dev/null | awk '{print $NF}' | head -n 1)" >&2
-            exit 1
-        fi
+        if running "$name" "$svc" "$port"; then log "$name already runs on :$port"; continue; fi
+        require_free_port "$port" "$name"
+        todo+=("$svc $n $port")
+    done < <(instances "$@")
+    local item
+    for item in "${todo[@]}"; do
+        read -r svc n port <<<"$item"
+        name="$svc-$n"
         if [[ "$migrated" != *" $svc "* ]]; then
             upper="${svc^^}_DATABASE_URL"
-            echo "services: migrating $svc" >&2
-            (cd "$ROOT" && uv run --frozen python -m clinic_shared.migrate_cli "services/$svc" "${!upper}") \
-                >>"$LOGS/$name.log" 2>&1 || { echo "services: $svc migrations failed:" >&2; tail -20 "$LOGS/$name.log" >&2; exit 1; }
+            log "migrating $svc"
+            printf '\n==== %s migrate %s\n' "$(date -Is)" "$svc" >>"$LOGS/$name.log"
+            "$VENV/bin/python" -m clinic_shared.migrate_cli "services/$svc" "${!upper}" >>"$LOGS/$name.log" 2>&1 ||
+                die "$svc migrations failed" "$LOGS/$name.log"
             migrated+="$svc "
         fi
-        (cd "$ROOT" && SERVICE_INSTANCE_ID="$name" exec "$ROOT/.venv/bin/uvicorn" --factory "$svc.bootstrap:create_app" \
-            --host 127.0.0.1 --port "$port" --no-access-log) >>"$LOGS/$name.log" 2>&1 &
-        echo $! >"$RUN/$name.pid"
-        started+=("$name:$port")
-    done < <(instances "$@")
-    local item deadline
+        spawn "$RUN/$name.pid" "$LOGS/$name.log" env SERVICE_INSTANCE_ID="$name" \
+            "$VENV/bin/uvicorn" --factory "$svc.bootstrap:create_app" --host 127.0.0.1 --port "$port" --no-access-log
+        started+=("$name $svc $port")
+    done
+    local deadline pid
     for item in "${started[@]}"; do
-        name="${item%%:*}"; port="${item##*:}"
+        read -r name svc port <<<"$item"
+        pid="$(<"$RUN/$name.pid")"
         deadline=$((SECONDS + HEALTH_TIMEOUT))
-        until curl -fsS -m 2 "http://127.0.0.1:$port/healthz" >/dev/null 2>&1; do
-            running "$name" || { echo "services: $name exited:" >&2; tail -30 "$LOGS/$name.log" >&2; exit 1; }
-            ((SECONDS < deadline)) || { echo "services: $name is not healthy after ${HEALTH_TIMEOUT}s:" >&2; tail -30 "$LOGS/$name.log" >&2; exit 1; }
+        until curl -fsS -m 2 "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && serves "$pid" "$port"; do
+            running "$name" "$svc" "$port" || die "$name (pid $pid) exited" "$LOGS/$name.log"
+            ((SECONDS < deadline)) || die "$name (pid $pid) is not healthy on :$port after ${HEALTH_TIMEOUT}s" "$LOGS/$name.log"
             sleep 0.2
         done
-        echo "services: $name ready on http://127.0.0.1:$port" >&2
+        log "$name ready on http://127.0.0.1:$port (pid $pid)"
     done
 }
 
-# signal_stop SIGNAL GRACE TARGET...: send SIGNAL to each instance, wait up to GRACE seconds, then SIGKILL.
-signal_stop() {
-    local sig="$1" grace="$2" svc n port name pid i; shift 2
+# stop GRACE TARGET...: SIGTERM, SIGKILL after GRACE seconds (0: SIGKILL at once, a crash).
+stop() {
+    local grace="$1" svc n port name; shift
+    check_targets "$@"
     while read -r svc n port; do
         name="$svc-$n"
+        # A replica whose pid file was lost is still found by its command line (service and port).
+        running "$name" "$svc" "$port" || adopt "$RUN/$name.pid" "$(match "$svc" "$port")" || true
         [[ -f "$RUN/$name.pid" ]] || continue
-        pid="$(cat "$RUN/$name.pid")"
-        if running "$name"; then
-            kill "-$sig" "$pid" 2>/dev/null || true
-            for ((i = 0; i < grace * 5; i++)); do running "$name" || break; sleep 0.2; done
-            kill -KILL "$pid" 2>/dev/null || true
-            for ((i = 0; i < 50; i++)); do running "$name" || break; sleep 0.1; done
-            echo "services: $name (pid $pid) stopped with SIG$sig" >&2
-        fi
-        rm -f "$RUN/$name.pid"
+        stop_pidfile "$RUN/$name.pid" "$name" "$grace" "$(match "$svc" "$port")"
     done < <(instances "$@")
 }
 
 status() {
     local svc n port
     while read -r svc n port; do
-        if running "$svc-$n"; then echo "$svc-$n running pid $(cat "$RUN/$svc-$n.pid") port $port"
+        if running "$svc-$n" "$svc" "$port"; then echo "$svc-$n running pid $(<"$RUN/$svc-$n.pid") port $port"
         else echo "$svc-$n stopped port $port"; fi
     done < <(instances)
 }
@@ -119,10 +130,10 @@ status() {
 cmd="${1:-}"; shift || true
 case "$cmd" in
     start) start "$@" ;;
-    stop) signal_stop TERM 10 "$@" ;;
-    kill) (($#)) || { echo "usage: $0 kill TARGET..." >&2; exit 2; }; signal_stop KILL 0 "$@" ;;
-    restart) (($#)) || { echo "usage: $0 restart TARGET..." >&2; exit 2; }; signal_stop KILL 0 "$@"; start "$@" ;;
+    stop) stop 10 "$@" ;;
+    kill) (($#)) || usage_exit "$0" "kill TARGET..."; stop 0 "$@" ;;
+    restart) (($#)) || usage_exit "$0" "restart TARGET..."; stop 0 "$@"; start "$@" ;;
     status) status ;;
-    ports) (($#)) || { echo "usage: $0 ports SVC" >&2; exit 2; }; replica_ports "$1" ;;
-    *) echo "usage: $0 start|stop|kill|restart|status|ports [TARGET...]" >&2; exit 2 ;;
+    ports) (($#)) || usage_exit "$0" "ports SVC"; replica_ports "$1" ;;
+    *) usage_exit "$0" "start|stop|kill|restart|status|ports [TARGET...]" ;;
 esac

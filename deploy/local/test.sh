@@ -8,9 +8,7 @@ infra_env="$(bash deploy/local/infra.sh up)" || { echo "make test: the real part
 eval "$infra_env"
 bash deploy/local/web.sh build >&2 || { echo "make test: the storefront did not build (above)" >&2; exit 1; }
 echo "== static checks" >&2
-uv run --frozen ruff check .
-uv run --frozen lint-imports
-uv run --frozen mypy shared/src services/catalog/src services/pricing/src services/cart/src services/content/src
+bash deploy/local/lint.sh
 echo "== tests (Kafka $KAFKA_BOOTSTRAP_SERVERS, PostgreSQL, stripe-mock $STRIPE_MOCK_URL, localstripe $LOCALSTRIPE_URL)" >&2
 # The suites run under the test environment (the settings default to production rules).
 export ENVIRONMENT="${ENVIRONMENT:-test}"

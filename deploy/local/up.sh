@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # `make up`: Kafka, the Stripe mocks, the four services on SQLite files under var/data/, the nginx
-# gateway, and the demo data. Idempotent: what already runs is reused.
+# gateway, and the demo data. Idempotent: what already runs is reused. `make down` stops it all.
+# Ports and state dirs come from the parts' variables (KAFKA_PORT, KAFKA_STATE_DIR, STRIPE_MOCK_PORT,
+# LOCALSTRIPE_PORT, STRIPE_STATE_DIR, <SVC>_PORT, SERVICES_STATE_DIR, GATEWAY_PORT,
+# GATEWAY_STATE_DIR; <SVC>_DATABASE_URL), so a second stack can run beside the first.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$ROOT"
@@ -9,8 +12,8 @@ bash deploy/local/kafka.sh start >&2
 bash deploy/local/stripe.sh start >&2
 export KAFKA_BOOTSTRAP_SERVERS="${KAFKA_BOOTSTRAP_SERVERS:-127.0.0.1:${KAFKA_PORT:-9092}}"
 # Production rules are the default everywhere else; `make up` is a developer's machine, said explicitly.
+# (So the settings' development-only AUTH_JWT_SECRET is accepted, unless one is set.)
 export ENVIRONMENT="${ENVIRONMENT:-development}"
-export AUTH_JWT_SECRET="${AUTH_JWT_SECRET:-development-only-secret-change-me-in-production}"
 export GATEWAY_PORT="${GATEWAY_PORT:-8080}"
 for svc in catalog pricing cart content; do
     var="${svc^^}_DATABASE_URL"
@@ -29,11 +32,7 @@ bash deploy/local/services.sh start
 bash deploy/local/web.sh build >&2
 bash deploy/local/gateway.sh start >&2
 api="http://127.0.0.1:$GATEWAY_PORT/api"
-for svc in catalog pricing content; do
-    if uv run --frozen python -c "import importlib.util as u, sys; sys.exit(0 if u.find_spec('$svc.demo.load') else 1)"; then
-        uv run --frozen python -m "$svc.demo.load" --base-url "$api/$svc"
-    fi
-done
+uv run --frozen python deploy/local/demo.py "$api"
 cat <<MSG
 
 The clinic platform is up.
