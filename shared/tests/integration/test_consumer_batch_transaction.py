@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import asyncio
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
+from sqlalchemy.ext.asyncio import create_async_engine
 
 from clinic_shared.db import INBOX, OUTBOX
 from clinic_shared.messaging.consumer import MessageContext, PermanentError, Subscription
@@ -36,6 +37,11 @@ async def apply_note(ctx: MessageContext, event: NoteWritten) -> None:
     await ctx.publish(NoteDeleted(note_id=event.note_id, key=event.key))
     if event.text == "broken":
         raise PermanentError(f"note {event.note_id} cannot be applied")
+    if event.text == "deferred":
+        # Twice the same id under a DEFERRABLE INITIALLY DEFERRED unique constraint: every statement
+        # succeeds, only the commit of the transaction holding them fails (23505, not an outage).
+        for _ in range(2):
+            await ctx.session.execute(text("INSERT INTO deferred_notes (id) VALUES (:id)"), {"id": event.note_id})
     if event.text == "hold" and Seen.hold is not None:
         Seen.holding = True
         await Seen.hold.wait()
@@ -155,3 +161,32 @@ async def test_an_outage_in_the_middle_of_a_batch_commits_nothing_of_it_and_each
     finally:
         await runtime.stop()
 
+
+
+async def test_a_batch_commit_refused_without_an_outage_is_applied_again_one_event_per_transaction(
+    notes_settings: ServiceSettings,
+) -> None:
+    """Which event made the commit fail is unknown: the batch is re-read one transaction per event,
+    the event at fault is retried then dead-lettered alone, the others are applied once."""
+    settings = _settings(notes_settings)
+    engine = create_async_engine(settings.database_url)
+    async with engine.begin() as conn:
+        await conn.execute(text("CREATE TABLE deferred_notes (id varchar(64), "
+                                "CONSTRAINT deferred_notes_id UNIQUE (id) DEFERRABLE INITIALLY DEFERRED)"))
+    await engine.dispose()
+    await _topics(settings)
+    await _produce(settings, [_note("alpha"), _note("late", text="deferred"), _note("omega")])
+    runtime = _runtime(settings)
+    await runtime.start()
+    try:
+        await eventually(lambda: effect_count(runtime, "omega"), timeout=60)
+        letters = await eventually(lambda: _letters(settings), timeout=30)
+        await asyncio.sleep(1)
+        assert [await effect_count(runtime, n) for n in ("alpha", "late", "omega")] == [1, 0, 1]
+        assert [await _staged(runtime, n) for n in ("alpha", "late", "omega")] == [1, 0, 1]
+        assert await _claimed(runtime) == 2
+        letters = await _letters(settings)
+        assert len(letters) == 1 and letters[0].headers["dlq_origin_offset"] == "1", letters
+        assert letters[0].error.startswith("IntegrityError"), letters[0].error
+    finally:
+        await runtime.stop()
