@@ -25,7 +25,7 @@ AckPolicy.MANUAL. For each polled batch, record by record:
 Then the batch's offsets are committed once, explicitly, after the database commit and never past
 a record whose effect or dead letter is not confirmed. FastStream's own parser and ack are bypassed
 on purpose: its `ack()` commits every consumed position and a parse error under MANUAL is silently
-skipped. docs/decisions/00A-consumer-batch-transaction.md says why the batch shares a transaction.
+skipped. docs/decisions/0011-consumer-batch-transaction.md says why the batch shares a transaction.
 """
 
 from __future__ import annotations

@@ -14,7 +14,7 @@ The rules (docs/decisions/0006-relay-leases-and-leader.md):
   lease in one statement of one short transaction, starts every send of the batch after the commit
   without awaiting each, awaits them together, and marks the outcome in another short transaction
   (every delivered row in one `UPDATE ... WHERE id = ANY(:ids)`). Both commit without waiting for the
-  WAL flush: the relay is at-least-once anyway (docs/decisions/00B-relay-batches.md).
+  WAL flush: the relay is at-least-once anyway (docs/decisions/0012-relay-batches.md).
 - Errors are per row: a row that fails is recorded (`attempts`, `last_error`); only the later rows of
   the same key (topic + key) wait behind it, every other key goes on. A row whose own failures reach
   `max_attempts` is parked, and the later rows of its key stay behind it until it is retried.

@@ -14,6 +14,15 @@ from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import status_code_conformance
 
 
+def _describe(exc: BaseException) -> str:
+    """The failure and what it groups: a flaky failure (failed once, passed on the replay) names the first
+    call's error only inside its sub-exceptions, so they are spelled out."""
+    text = str(exc)
+    if isinstance(exc, BaseExceptionGroup):
+        text += "".join(f"\n  - {type(sub).__name__}: {_describe(sub)}" for sub in exc.exceptions)
+    return text
+
+
 def fuzz_api(base_url: str, headers: dict[str, str] | None = None, max_examples: int = 25,
              skip: tuple[str, ...] = ("/metrics", "/readyz")) -> list[str]:
     schema = schemathesis.openapi.from_url(f"{base_url}/openapi.json")
@@ -35,7 +44,7 @@ def fuzz_api(base_url: str, headers: dict[str, str] | None = None, max_examples:
         try:
             check()
         except Exception as exc:  # schemathesis raises a failure group describing each problem
-            failures.append(f"{operation.method.upper()} {operation.path}: {str(exc)[:1500]}")
+            failures.append(f"{operation.method.upper()} {operation.path}: {_describe(exc)[:3000]}")
     if operations == 0:
         failures.append("no operation was fuzzed: the OpenAPI document lists none")
     return failures

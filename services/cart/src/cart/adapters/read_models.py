@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import delete, literal_column, or_, select, union_all, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -72,7 +73,7 @@ class ReadModels:
         for r in await self.session.execute(union_all(product_part, price_part)):
             if r.kind:
                 found[r.sku] = ProductInfo(product_id=r.product_id, name=r.name, category=r.category, status=r.status,
-                                           regions=frozenset(json.loads(r.regions)),
+                                           regions=frozenset(r.regions),
                                            requires_evaluation=r.requires_evaluation, version=r.version)
             else:
                 priced[r.sku] = Price(r.sku, r.unit_price, r.currency, r.version)
