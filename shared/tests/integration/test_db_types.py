@@ -1,7 +1,5 @@
-"""The column types and the upsert every service's tables use, on SQLite (the embedded default).
-
-The same checks run on PostgreSQL in `shared/tests/integration/test_db_types_postgresql.py`.
-"""
+"""The column types and the upsert every service's tables use, on SQLite (the embedded default) and on
+PostgreSQL (where the columns must also stay what the migrations made them: timestamptz, text)."""
 
 from __future__ import annotations
 
@@ -142,3 +140,37 @@ async def test_upsert_refuses_a_database_it_does_not_know() -> None:
     with pytest.raises(NotImplementedError, match="oracle"):
         upsert(engine, things, {"id": "a"}, key=["id"])
     await engine.dispose()
+
+
+# -- the same checks on PostgreSQL, and the columns stay what the migrations made them --------------
+
+
+def _postgres(pg_url: str) -> str:
+    if not pg_url.startswith("postgresql"):
+        pytest.fail("PostgreSQL is needed", pytrace=False)
+    return pg_url
+
+
+async def test_utc_datetime_on_postgresql_is_aware_utc_out_and_refuses_naive_in(pg_url: str) -> None:
+    await check_utc_datetime(_postgres(pg_url))
+
+
+async def test_json_text_on_postgresql_dumps_and_loads_once(pg_url: str) -> None:
+    await check_json_text(_postgres(pg_url))
+
+
+async def test_upsert_on_postgresql_inserts_ignores_or_updates(pg_url: str) -> None:
+    await check_upsert(_postgres(pg_url))
+
+
+async def test_the_columns_on_disk_are_timestamptz_and_text(pg_url: str) -> None:
+    engine = await _fresh(_postgres(pg_url))
+    try:
+        async with engine.connect() as conn:
+            types = dict((await conn.execute(text(
+                "SELECT column_name, data_type FROM information_schema.columns WHERE table_name = 'things'"
+            ))).tuples().all())
+        assert types["at"] == "timestamp with time zone"
+        assert types["data"] == "text"  # JsonText needs no migration of the services' TEXT columns
+    finally:
+        await engine.dispose()
