@@ -3,7 +3,7 @@
 Every group that consumes a topic writes its dead letters to the one `<topic>.dlq`, each naming its
 group (`dlq_consumer`). A replay sends a dead letter back to its origin topic with the header
 `clinic_replay_group: <group>`: that group's policy applies it (its inbox never recorded it),
-every other group's policy skips it (docs/decisions/0005-dead-letters-per-group.md). The replayer
+every other group's policy skips it (docs/decisions/0009-dead-letters-per-group.md). The replayer
 remembers per target group how far it got, so a second replay sends nothing twice.
 """
 
