@@ -6,26 +6,18 @@ AckPolicy.MANUAL. For each polled batch, record by record:
 - decode the CloudEvent; a record that cannot be read, or whose type the subscription neither
   handles nor declares ignored, goes to the DLQ with the reason (no retry can fix it);
 - a replayed dead letter meant for another group is skipped;
-- otherwise claim the event id in the inbox and run the typed handler (which may stage outbox
-  events), all inside the event's own SAVEPOINT of the batch's ONE database transaction
-  (PostgreSQL; on SQLite, whose driver cannot nest a savepoint in a batch transaction, each event
-  keeps its own transaction). A failing event's savepoint is rolled back alone; what the batch
-  applied before it is committed, then the event is retried on its own with exponential backoff
-  a bounded number of times, each attempt in its own transaction, then dead-lettered to
-  `<topic>.dlq` with its origin in headers. Every dead letter is written after the effects before
-  it are committed, so a later rollback never makes a record be dead-lettered twice;
+- otherwise, in ONE database transaction, claim the event id in the inbox and run the typed
+  handler (which may stage outbox events); a failure is retried with exponential backoff a
+  bounded number of times, then dead-lettered to `<topic>.dlq` with its origin in headers;
 - the database being away is never the message's fault: on an outage (see `outages`), or when
-  the database does not answer the check made before any dead letter, the batch stops, its open
-  transaction is rolled back, every partition is rewound to its first unconfirmed record (local
-  seek, no broker call) and the subscriber waits until the database answers; if the batch
-  transaction fails to commit for another reason, the same records are read again and applied
-  one transaction per event, which finds the event at fault;
+  the database does not answer the check made before any dead letter, the batch stops, every
+  partition is rewound to its first unconfirmed record (local seek, no broker call) and the
+  subscriber waits until the database answers;
 - a dead letter the broker refuses for good is parked in the database and its partition paused.
 
-Then the batch's offsets are committed once, explicitly, after the database commit and never past
-a record whose effect or dead letter is not confirmed. FastStream's own parser and ack are bypassed
-on purpose: its `ack()` commits every consumed position and a parse error under MANUAL is silently
-skipped. docs/decisions/0011-consumer-batch-transaction.md says why the batch shares a transaction.
+Then the batch's offsets are committed once, explicitly, never past a record whose effect or
+dead letter is not confirmed. FastStream's own parser and ack are bypassed on purpose: its
+`ack()` commits every consumed position and a parse error under MANUAL is silently skipped.
 """
 
 from __future__ import annotations
@@ -48,7 +40,6 @@ from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from tenacity import AsyncRetrying, retry_if_exception, stop_after_attempt, wait_exponential
 
-from clinic_shared.db import is_postgres
 from clinic_shared.events.base import Event, utcnow
 from clinic_shared.events.envelope import Envelope, EnvelopeError, decode
 from clinic_shared.events.topics import dlq_of
@@ -118,8 +109,6 @@ class ConsumerPolicy:
         self.waiting_for: str | None = None
         self.paused: set[TopicPartition] = set()
         self._stuck_after = 120.0
-        # Set when a batch transaction failed to commit: the next batch goes one event at a time.
-        self._one_by_one = False
 
     # -- registration ---------------------------------------------------------------------------
     def register(self, broker: KafkaBroker, settings: ServiceSettings) -> None:
@@ -150,81 +139,39 @@ class ConsumerPolicy:
         batch = tuple(records) if isinstance(records, tuple | list) else (records,)
         self.busy_since = time.monotonic()
         first: dict[TopicPartition, int] = {}
-        # Per partition, the position up to which every record's effect is committed in the
-        # database, or its dead letter acknowledged, or it needed neither: what may be committed.
-        confirmed: dict[TopicPartition, int] = {}
+        done: dict[TopicPartition, int] = {}
         for r in batch:
             first.setdefault(TopicPartition(r.topic, r.partition), r.offset)
         stopped: set[TopicPartition] = set()
-        one_by_one, self._one_by_one = self._one_by_one, False
         try:
-            session = self._sessions()
-            try:
-                unit = None if one_by_one or not is_postgres(session) else _Unit(session, confirmed)
-                for record in batch:
-                    tp = TopicPartition(record.topic, record.partition)
-                    if tp in stopped or tp in self.paused:
-                        continue
-                    try:
-                        await self.handle_record(record, unit)
-                    except _Parked:
-                        stopped.add(tp)
-                        await self._pause(consumer, tp, record.offset)
-                        continue
-                    if unit is not None and unit.dirty:
-                        unit.pending[tp] = record.offset + 1
-                    else:
-                        confirmed[tp] = record.offset + 1
-                if unit is not None:
-                    await self._flush(unit)
-            finally:
-                # Rolls back whatever is not committed (an outage, a fault, a cancellation).
-                await _close(session)
-        except _BatchCommitFailed as exc:
-            # The database answers but refused the batch's commit (not an outage): which event is at
-            # fault is unknown, so the same records are read again and applied one transaction each.
-            log.warning("the batch transaction did not commit; re-reading it one event per transaction",
-                        extra={"consumer": self.name, "error": type(exc.__cause__).__name__})
-            self._one_by_one = True
-            await self._commit(consumer, confirmed)
-            await self.rewind(consumer, {tp: confirmed.get(tp, off) for tp, off in first.items()})
-            return
+            for record in batch:
+                tp = TopicPartition(record.topic, record.partition)
+                if tp in stopped or tp in self.paused:
+                    continue
+                try:
+                    await self.handle_record(record)
+                except _Parked:
+                    stopped.add(tp)
+                    await self._pause(consumer, tp, record.offset)
+                    continue
+                done[tp] = record.offset + 1
         except (Outage, Exception) as exc:
             # An outage, or a fault of the policy itself: never go on past unconfirmed records.
             if not isinstance(exc, Outage):
                 log.exception("consumer policy failed on a batch; rewinding", extra={"consumer": self.name})
-            await self._commit(consumer, confirmed)
-            await self.rewind(consumer, {tp: confirmed.get(tp, off) for tp, off in first.items()})
+            await self._commit(consumer, done)
+            await self.rewind(consumer, {tp: done.get(tp, off) for tp, off in first.items()})
             await self._wait_for_database()
             return
         finally:
             self.busy_since = None
-        # Offsets once per batch, only after the database commit above.
-        await self._commit(consumer, confirmed)
+        await self._commit(consumer, done)
         self.last_batch_at = time.monotonic()
         CONSUMER_LAST_BATCH.labels(self.service, self.name).set(time.time())
-        for tp, offset in confirmed.items():
+        for tp, offset in done.items():
             highwater = consumer.highwater(tp)
             if highwater is not None:
                 CONSUMER_LAG.labels(self.service, tp.topic, str(tp.partition)).set(max(highwater - offset, 0))
-
-    async def _flush(self, unit: _Unit) -> None:
-        """Commit the batch transaction opened so far; its records become confirmed. The session
-        starts a new transaction at its next savepoint."""
-        if unit.dirty:
-            try:
-                await unit.session.commit()
-            except Exception as exc:
-                if is_outage(exc):
-                    raise Outage(f"the batch transaction did not commit: {type(exc).__name__}") from exc
-                raise _BatchCommitFailed from exc
-            self._on_commit()
-        for topic, outcome in unit.outcomes:
-            self._count(topic, outcome)
-        unit.outcomes.clear()
-        unit.confirmed.update(unit.pending)
-        unit.pending.clear()
-        unit.dirty = False
 
     async def rewind(self, consumer: AIOKafkaConsumer, positions: dict[TopicPartition, int]) -> None:
         """Seek each partition back to its first unconfirmed record of the batch: local state, no
@@ -279,10 +226,8 @@ class ConsumerPolicy:
             self.paused.discard(tp)
 
     # -- a record ---------------------------------------------------------------------------------
-    async def handle_record(self, record: ConsumerRecord, unit: _Unit | None = None) -> str:
+    async def handle_record(self, record: ConsumerRecord) -> str:
         """Process one record under the policy; returns the outcome (for metrics and tests).
-        With `unit` (the batch transaction), the event is applied in a savepoint of it and counted
-        when it commits; without, in its own transaction.
         Raises Outage when the record must be read again once the database answers."""
         topic = record.topic
         # Before decoding: an unreadable replayed letter meant for another group is not ours to judge.
@@ -292,18 +237,18 @@ class ConsumerPolicy:
         try:
             envelope = decode(record.headers, record.key, record.value)
         except EnvelopeError as exc:
-            return await self._dead_letter(record, exc, unit)
+            return await self._dead_letter(record, exc)
         found = self._handlers.get(envelope.type)
         if found is None:
             if envelope.type in self.subscription.ignored:
                 return self._count(topic, "ignored")
             return await self._dead_letter(record, PermanentError(
-                f"unknown event type {envelope.type} on {topic} for {self.name}"), unit)
+                f"unknown event type {envelope.type} on {topic} for {self.name}"))
         cls, handler = found
         try:
             event = cls.model_validate(envelope.data)
         except ValidationError as exc:
-            return await self._dead_letter(record, exc, unit)
+            return await self._dead_letter(record, exc)
         with tracer().start_as_current_span(
             f"{topic} process", context=context_from_headers(envelope.extra_headers), kind=SpanKind.CONSUMER,
             attributes={
@@ -312,53 +257,21 @@ class ConsumerPolicy:
                 "cloudevents.event_type": envelope.type,
             },
         ):
-            if unit is not None:
-                try:
-                    outcome = await self._apply_in_savepoint(unit, envelope, event, handler)
-                except Exception as exc:
-                    if is_outage(exc):
-                        raise Outage(str(exc)) from exc
-                    if not _retriable(exc) or self._max_attempts <= 1:
-                        return await self._dead_letter(record, exc, unit)
-                    # Its savepoint is rolled back; the events before it keep their effects, committed
-                    # now, and it alone takes the remaining attempts, each in its own transaction.
-                    await self._flush(unit)
-                    await asyncio.sleep(min(self._backoff, 5))
-                else:
-                    unit.outcomes.append((topic, outcome))
-                    return outcome
             try:
-                outcome = await self._apply_with_retries(
-                    envelope, event, handler, topic,
-                    attempts=self._max_attempts if unit is None else self._max_attempts - 1,
-                    first_attempt=1 if unit is None else 2)
+                outcome = await self._apply_with_retries(envelope, event, handler, topic)
             except Exception as exc:
                 if is_outage(exc):
                     raise Outage(str(exc)) from exc
-                return await self._dead_letter(record, exc, unit)
+                return await self._dead_letter(record, exc)
         return self._count(topic, outcome)
-
-    async def _apply_in_savepoint(self, unit: _Unit, envelope: Envelope, event: Event, handler: Handler) -> str:
-        """The inbox claim and the handler's effects (with its outbox rows) in one SAVEPOINT of the
-        batch transaction: on any error it is rolled back alone, the transaction stays usable."""
-        session = unit.session
-        unit.dirty = True
-        async with session.begin_nested():
-            if not await claim(session, self.name, envelope.id, envelope.type):
-                return "duplicate"
-            await handler(MessageContext(session, envelope, f"/{self.service}"), event)
-        return "processed"
 
     def _count(self, topic: str, outcome: str) -> str:
         CONSUMER_MESSAGES.labels(self.service, topic, outcome).inc()
         return outcome
 
-    async def _apply_with_retries(self, envelope: Envelope, event: Event, handler: Handler, topic: str, *,
-                                  attempts: int | None = None, first_attempt: int = 1) -> str:
-        """The event in its own transaction per attempt; `first_attempt` > 1 when the batch
-        transaction already made the first ones (the metric counts every attempt after the first)."""
+    async def _apply_with_retries(self, envelope: Envelope, event: Event, handler: Handler, topic: str) -> str:
         async for attempt in AsyncRetrying(
-            stop=stop_after_attempt(self._max_attempts if attempts is None else attempts),
+            stop=stop_after_attempt(self._max_attempts),
             wait=wait_exponential(multiplier=self._backoff, max=5),
             # Never retry: a permanent error, an outage (rewind and wait instead), a cancellation
             # (tenacity would retry it, and stopping would wait forever on this task).
@@ -366,7 +279,7 @@ class ConsumerPolicy:
             reraise=True,
         ):
             with attempt:
-                if attempt.retry_state.attempt_number + first_attempt - 1 > 1:
+                if attempt.retry_state.attempt_number > 1:
                     CONSUMER_RETRIES.labels(self.service, topic).inc()
                 async with self._sessions() as session, session.begin():
                     if not await claim(session, self.name, envelope.id, envelope.type):
@@ -375,11 +288,7 @@ class ConsumerPolicy:
                 self._on_commit()
         return "processed"
 
-    async def _dead_letter(self, record: ConsumerRecord, error: BaseException, unit: _Unit | None = None) -> str:
-        # The effects applied before it are committed first: a dead letter is never followed by a
-        # rollback that would make its record be read, and dead-lettered, again.
-        if unit is not None:
-            await self._flush(unit)
+    async def _dead_letter(self, record: ConsumerRecord, error: BaseException) -> str:
         # Nothing reaches the DLQ while the database is down: the error may be its absence.
         if not await database_answers(self._sessions):
             raise Outage(f"the database does not answer (before dead-lettering {type(error).__name__})")
@@ -453,29 +362,6 @@ class _InMemory:
 
     def highwater(self, _tp: TopicPartition) -> int | None:
         return None
-
-
-class _Unit:
-    """A batch's open database transaction and the records waiting for its commit."""
-
-    def __init__(self, session: AsyncSession, confirmed: dict[TopicPartition, int]) -> None:
-        self.session = session
-        self.confirmed = confirmed
-        self.pending: dict[TopicPartition, int] = {}
-        self.outcomes: list[tuple[str, str]] = []
-        self.dirty = False  # a transaction is open since the last commit
-
-
-async def _close(session: AsyncSession) -> None:
-    try:
-        await session.close()
-    except Exception:
-        # Its connection is gone (an outage): nothing was committed, the pool discards it.
-        log.warning("closing the batch session failed", exc_info=True)
-
-
-class _BatchCommitFailed(Exception):
-    """The batch transaction's commit failed without an outage."""
 
 
 class _Parked(Exception):

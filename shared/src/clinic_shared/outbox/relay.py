@@ -10,11 +10,8 @@ The rules (docs/decisions/0006-relay-leases-and-leader.md):
 - One sender per service database: on PostgreSQL the relay sends only while it holds a session-level
   advisory lock on a dedicated connection (`Leadership`); followers try for it every poll interval,
   and a leader whose connection is gone stops at once. On SQLite (one process) it always leads.
-- No row lock across network I/O: a drain claims a batch (up to `batch_size` rows, id order) with a
-  lease in one statement of one short transaction, starts every send of the batch after the commit
-  without awaiting each, awaits them together, and marks the outcome in another short transaction
-  (every delivered row in one `UPDATE ... WHERE id = ANY(:ids)`). Both commit without waiting for the
-  WAL flush: the relay is at-least-once anyway (docs/decisions/0012-relay-batches.md).
+- No row lock across network I/O: a drain claims rows with a lease in one short transaction, sends
+  after the commit, and marks the outcome in another short transaction.
 - Errors are per row: a row that fails is recorded (`attempts`, `last_error`); only the later rows of
   the same key (topic + key) wait behind it, every other key goes on. A row whose own failures reach
   `max_attempts` is parked, and the later rows of its key stay behind it until it is retried.
@@ -50,9 +47,7 @@ from aiokafka.errors import (
     UnknownProducerId,
 )
 from opentelemetry.trace import SpanKind
-from sqlalchemy import BigInteger, ColumnElement, and_, any_, bindparam, case, exists, func, select, text, update
-from sqlalchemy.dialects.postgresql import ARRAY
-from sqlalchemy.engine import Dialect
+from sqlalchemy import and_, case, exists, func, select, text, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.pool import NullPool
 
@@ -203,7 +198,7 @@ class OutboxRelay:
         self, *, service: str, sessions: async_sessionmaker[AsyncSession],
         producer: AIOKafkaProducer | None = None, producer_factory: Callable[[], AIOKafkaProducer] | None = None,
         engine: AsyncEngine | None = None, topics: Iterable[str] | None = None, topic_prefix: str = "",
-        batch_size: int = 1000, poll_interval: float = 1.0, send_timeout: float = 15.0, max_attempts: int = 5,
+        batch_size: int = 200, poll_interval: float = 1.0, send_timeout: float = 15.0, max_attempts: int = 5,
         lease_seconds: float = 0.0, stuck_after: float = 0.0, owner: str | None = None,
     ) -> None:
         if producer is None and producer_factory is None:
@@ -228,7 +223,6 @@ class OutboxRelay:
         self._progress = time.monotonic()
         self._pending_seen = 0
         self.last_error: str | None = None
-        self._tracer = tracer()  # a proxy until a provider is set, then that provider's tracer
 
     @property
     def producer(self) -> AIOKafkaProducer | None:
@@ -306,67 +300,30 @@ class OutboxRelay:
     async def _claim(self) -> list[Any]:
         now = utcnow()
         async with self._sessions() as session, session.begin():
-            dialect = await self._relaxed_commit(session)
             if not await self.leadership.still_held(session):
                 return []
-            # The batch: the first pending rows in id order, none behind a parked row of its key.
-            cand, ahead = OUTBOX.alias("cand"), OUTBOX.alias("ahead")
+            ahead = OUTBOX.alias("ahead")
             parked_ahead = exists().where(and_(
-                ahead.c.state == STATE_PARKED, ahead.c.topic == cand.c.topic, ahead.c.key == cand.c.key,
-                ahead.c.id < cand.c.id,
+                ahead.c.state == STATE_PARKED, ahead.c.topic == OUTBOX.c.topic, ahead.c.key == OUTBOX.c.key,
+                ahead.c.id < OUTBOX.c.id,
             ))
-            batch = (select(cand.c.id).where(cand.c.state == STATE_PENDING, ~parked_ahead)
-                     .order_by(cand.c.id).limit(self._batch))
+            stmt = (select(OUTBOX).where(OUTBOX.c.state == STATE_PENDING, ~parked_ahead)
+                    .order_by(OUTBOX.c.id).limit(self._batch))
+            candidates = (await session.execute(stmt)).all()
             # Another owner's lease does not hold us up: only the leader claims (checked above in this very
             # transaction), so a lease of another owner is a former leader's, which is dead or has lost its
             # lock. Its sends still in flight can only be copies of rows we now send again in id order: the
             # first copy of each event keeps per-key order and consumers drop the rest by id. (Waiting out
             # the lease instead left a SIGKILLed leader's rows undelivered for up to 35 s after a restart.)
-            lease = update(OUTBOX).values(lease_owner=self.owner, lease_until=now + self._lease)
-            if dialect.update_returning:  # PostgreSQL, SQLite >= 3.35: pick and lease in one statement
-                claimed = list((await session.execute(
-                    lease.where(OUTBOX.c.id.in_(batch)).returning(*OUTBOX.c)
-                )).all())
-                claimed.sort(key=lambda r: r.id)  # RETURNING has no order of its own
-            else:
-                claimed = list((await session.execute(
-                    select(OUTBOX).where(OUTBOX.c.id.in_(batch)).order_by(OUTBOX.c.id)
-                )).all())
-                if claimed:
-                    await session.execute(lease.where(self._among([r.id for r in claimed], dialect)))
+            claimed = list(candidates)
+            if claimed:
+                await session.execute(
+                    update(OUTBOX).where(OUTBOX.c.id.in_([r.id for r in claimed]))
+                    .values(lease_owner=self.owner, lease_until=now + self._lease)
+                )
         return claimed
 
-    @staticmethod
-    async def _relaxed_commit(session: AsyncSession) -> Dialect:
-        """The relay's own transactions (claim, mark) commit without waiting for the WAL flush.
-
-        Safe because the relay is at-least-once anyway: a mark lost in a database crash re-sends rows
-        that were delivered (consumers drop the copies by event id, as after a crash between send and
-        mark), a lost lease or attempt count only means one more try. The business transaction that
-        wrote the row keeps the server's setting; only the relay's bookkeeping gives up the fsync, which
-        on this machine is most of a short transaction's cost and competes with the writers' commits.
-        PostgreSQL loses a suffix of such commits, never one in the middle, so what survives is a state
-        the relay has been in."""
-        dialect = session.get_bind().dialect
-        if dialect.name == "postgresql":
-            await session.execute(text("SET LOCAL synchronous_commit = off"))
-        return dialect
-
-    @staticmethod
-    def _among(ids: list[int], dialect: Dialect) -> ColumnElement[bool]:
-        """`id = ANY(:ids)` on PostgreSQL (one array parameter, one prepared statement for any batch
-        size), `id IN (...)` elsewhere."""
-        if dialect.name == "postgresql":
-            return OUTBOX.c.id == any_(bindparam("ids", ids, type_=ARRAY(BigInteger)))
-        return OUTBOX.c.id.in_(ids)
-
     async def _send_all(self, rows: list[Any]) -> _Outcome:
-        """Start every send of the batch without waiting for its acknowledgement, then wait for all.
-
-        aiokafka's idempotent producer keeps them in order per partition (one produce request per broker
-        in flight, a partition muted while its batch is out, a retried batch put back at the head with
-        its sequence numbers), so the broker's batching does the work, and a row's failure, at `send()`
-        or on its future, is known per row."""
         out = _Outcome()
         loop = asyncio.get_running_loop()
         deadline = loop.time() + self._send_timeout
@@ -374,43 +331,27 @@ class OutboxRelay:
         failed_at: dict[tuple[str, str], int] = {}
         sent: list[tuple[Any, asyncio.Future[Any]]] = []
         stopped = False
-        current: Any = None
-        try:
-            # One deadline for the producer's start and every send() of the batch (a send waits when the
-            # producer has no metadata or its buffer is full): a dead broker stops the batch in time.
-            async with asyncio.timeout_at(deadline):
-                producer = await self._ensure_producer()
-                for row in rows:
-                    current = None
-                    key = (row.topic, row.key)
-                    if stopped or key in failed_at:
-                        out.held.append(row.id)
-                        continue
-                    current = row
-                    try:
-                        if self._topics is not None and row.topic not in self._topics:
-                            raise RowRejected(f"topic {row.topic!r} is not declared in this service's publishes")
-                        future = await self._send(producer, row)
-                    except Exception as exc:
-                        failed_at.setdefault(key, row.id)
-                        if is_outage(exc):
-                            out.outage[row.id] = exc
-                            out.reset_producer = out.reset_producer or isinstance(
-                                exc, (*FATAL_PRODUCER_ERRORS, TimeoutError))
-                            stopped = True  # the broker is the problem: the rest of the batch waits for next time
-                        else:
-                            out.rejected[row.id] = exc
-                        continue
-                    sent.append((row, future))
-        except Exception as exc:
-            # The deadline passed in a send() (or in the producer's start), or the producer could not
-            # start: an outage, recorded on the row it stopped at; the rest of the batch waits.
-            first = current if current is not None else rows[0]
-            failed_at.setdefault((first.topic, first.key), first.id)
-            out.outage[first.id] = exc
-            handled = {r.id for r, _ in sent} | set(out.held) | set(out.outage) | set(out.rejected)
-            out.held.extend(r.id for r in rows if r.id not in handled)
-            out.reset_producer = out.reset_producer or isinstance(exc, (*FATAL_PRODUCER_ERRORS, TimeoutError))
+        for row in rows:
+            key = (row.topic, row.key)
+            if stopped or key in failed_at:
+                out.held.append(row.id)
+                continue
+            try:
+                if self._topics is not None and row.topic not in self._topics:
+                    raise RowRejected(f"topic {row.topic!r} is not declared in this service's publishes")
+                async with asyncio.timeout_at(deadline):
+                    producer = await self._ensure_producer()
+                    future = await self._send(producer, row)
+            except Exception as exc:
+                failed_at.setdefault(key, row.id)
+                if is_outage(exc):
+                    out.outage[row.id] = exc
+                    out.reset_producer = out.reset_producer or isinstance(exc, (*FATAL_PRODUCER_ERRORS, TimeoutError))
+                    stopped = True  # the broker is the problem: the rest of the batch waits for next time
+                else:
+                    out.rejected[row.id] = exc
+                continue
+            sent.append((row, future))
         if sent:
             await asyncio.wait([f for _, f in sent], timeout=max(0.0, deadline - loop.time()))
         for row, future in sent:  # in id order: a failure holds the later rows of its key
@@ -419,10 +360,6 @@ class OutboxRelay:
                 # Even if acknowledged, a later row of a key whose earlier row failed is re-sent after
                 # it, so the last word on the topic is in order (consumers drop the duplicate).
                 out.held.append(row.id)
-                # A broker that refused an earlier row of the partition leaves a gap in the idempotent
-                # producer's sequence: the later batches fail with OutOfOrderSequenceNumber (#1017).
-                if future.done() and not future.cancelled() and isinstance(future.exception(), FATAL_PRODUCER_ERRORS):
-                    out.reset_producer = True
                 continue
             if not future.done():
                 failed_at.setdefault(key, row.id)
@@ -446,9 +383,8 @@ class OutboxRelay:
         now = utcnow()
         clear = {"lease_owner": None, "lease_until": None}
         async with self._sessions() as session, session.begin():
-            dialect = await self._relaxed_commit(session)
-            if out.published:  # every delivered row of the batch in one statement
-                await session.execute(update(OUTBOX).where(self._among(out.published, dialect))
+            if out.published:
+                await session.execute(update(OUTBOX).where(OUTBOX.c.id.in_(out.published))
                                       .values(state=STATE_PUBLISHED, published_at=now, **clear))
             for row_id, exc in out.rejected.items():
                 await session.execute(update(OUTBOX).where(OUTBOX.c.id == row_id).values(
@@ -460,14 +396,14 @@ class OutboxRelay:
                 await session.execute(update(OUTBOX).where(OUTBOX.c.id == row_id)
                                       .values(last_error=_describe(exc), **clear))
             if out.held:
-                await session.execute(update(OUTBOX).where(self._among(out.held, dialect)).values(**clear))
+                await session.execute(update(OUTBOX).where(OUTBOX.c.id.in_(out.held)).values(**clear))
         for row_id, exc in out.rejected.items():
             log.warning("outbox row rejected", extra={"row_id": row_id, "error": _describe(exc)})
 
     async def _send(self, producer: AIOKafkaProducer, row: Any) -> asyncio.Future[Any]:
         trace_in = json.loads(row.trace_headers or "{}")
         topic = self._prefix + row.topic
-        with self._tracer.start_as_current_span(
+        with tracer().start_as_current_span(
             f"{row.topic} publish", context=context_from_headers(trace_in), kind=SpanKind.PRODUCER,
             attributes={
                 "messaging.system": "kafka", "messaging.destination.name": topic,
