@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from clinic_shared.db import INBOX, is_postgres
+from clinic_shared.db import INBOX, upsert
 from clinic_shared.events.base import utcnow
 
 
@@ -16,9 +14,7 @@ async def claim(session: AsyncSession, consumer: str, event_id: str, event_type:
     On PostgreSQL a concurrent claim of the same id waits for the first transaction and then
     finds the row, so two deliveries racing each other still make one effect.
     """
-    insert = pg_insert if is_postgres(session) else sqlite_insert
-    stmt = insert(INBOX).values(
-        consumer=consumer, event_id=event_id, event_type=event_type, processed_at=utcnow()
-    ).on_conflict_do_nothing()
+    stmt = upsert(session, INBOX, {"consumer": consumer, "event_id": event_id, "event_type": event_type,
+                                   "processed_at": utcnow()}, key=["consumer", "event_id"])
     result = await session.execute(stmt)
     return bool(result.rowcount == 1)  # type: ignore[attr-defined]
