@@ -14,15 +14,15 @@ from clinic_shared.auth import OptionalUser
 Id = Annotated[str, Path(pattern=r"^[A-Za-z0-9-]{1,64}$")]
 
 
-def get_settings(request: Request) -> CartSettings:
+async def get_settings(request: Request) -> CartSettings:
     return cast(CartSettings, request.app.state.settings)
 
 
-def get_payments(request: Request) -> PaymentGateway:
+async def get_payments(request: Request) -> PaymentGateway:
     return cast(PaymentGateway, request.app.state.payments)
 
 
-def get_caller(
+async def get_caller(
     user: OptionalUser,
     x_cart_token: Annotated[str | None, Header(max_length=200, description="An anonymous cart's token.")] = None,
 ) -> Caller:

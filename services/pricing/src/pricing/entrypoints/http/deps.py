@@ -9,7 +9,7 @@ from fastapi import Depends, Request
 from pricing.domain import PriceMatchPolicy
 
 
-def get_policy(request: Request) -> PriceMatchPolicy:
+async def get_policy(request: Request) -> PriceMatchPolicy:
     policy: PriceMatchPolicy = request.app.state.policy
     return policy
 
