@@ -19,28 +19,29 @@ from cart.adapters.payments import RefundRef, StripePayments
 from cart.adapters.read_models import ReadModels
 from cart.bootstrap import create_app
 from cart.settings import CartSettings
-from clinic_shared.db import upgrade_async
 from clinic_shared.events.base import Event, utcnow
 from clinic_shared.events.catalog import ProductPublished, SkuSnapshot
-from clinic_shared.events.envelope import ce_headers, encode_data
 from clinic_shared.events.pricing import DiscountGranted, DiscountGrantedV2, PriceChanged
 from clinic_shared.messaging.kafka import new_producer
 from clinic_shared.runtime import ServiceRuntime
+from clinic_shared.testing.harness import emit, service_client
 from clinic_shared.testing.infra import Infra
-from clinic_shared.testing.plugin import auth_headers, eventually, running, service_test_settings
+from clinic_shared.testing.plugin import auth_headers, eventually, running
 
 SERVICE_DIR = Path(__file__).resolve().parents[1]
 WEBHOOK_SECRET = "whsec_cart_tests_only"
 ORDER_TOPIC = "cart.order.v1"
 
 
-@pytest.fixture
-async def cart_settings(infra: Infra, pg_url: str, topic_prefix: str) -> CartSettings:
+def _stripe_mock(infra: Infra) -> dict[str, str]:
     if not infra.stripe_mock_url:
         pytest.fail("stripe-mock is needed (STRIPE_MOCK_URL); deploy/local/stripe.sh starts it", pytrace=False)
-    await upgrade_async(SERVICE_DIR, pg_url)  # the real migrations, on a fresh PostgreSQL database
-    return CartSettings(**service_test_settings(infra, pg_url, topic_prefix), stripe_api_base=infra.stripe_mock_url,
-                        stripe_api_key="sk_test_123", stripe_webhook_secret=WEBHOOK_SECRET)
+    return {"stripe_api_base": infra.stripe_mock_url, "stripe_api_key": "sk_test_123",
+            "stripe_webhook_secret": WEBHOOK_SECRET}
+
+
+# Only the settings: the `shop` below runs the app with a Stripe client that records its refunds.
+cart_settings = service_client("cart", CartSettings, create_app, SERVICE_DIR, extra=_stripe_mock).settings
 
 
 class RecordingStripe(StripePayments):
@@ -75,7 +76,7 @@ class Shop:
         return runtime
 
     async def emit(self, event: Event) -> None:
-        await emit(self.producer, self.settings.kafka_topic_prefix, event)
+        await emit(self.settings, event, producer=self.producer)
 
     async def product(self, sku: str, *, price: int = 30000, category: str = "troche", regions: tuple[str, ...] = ("NY",),
                       requires_evaluation: bool = False, name: str | None = None) -> str:
@@ -152,13 +153,6 @@ class Shop:
                                       headers={"Stripe-Signature": header, "Content-Type": "application/json"})
 
 
-async def emit(producer: AIOKafkaProducer, prefix: str, event: Event) -> None:
-    headers = ce_headers(event_id=str(uuid.uuid4()), event_type=event.TYPE, source="/tests", time=utcnow(),
-                         subject=None)
-    await producer.send_and_wait(prefix + event.TOPIC, value=encode_data(event), key=event.kafka_key.encode(),
-                                 headers=headers)
-
-
 def payment_event(order: dict[str, Any], *, kind: str = "payment_intent.succeeded", event_id: str | None = None,
                   amount: int | None = None, error: dict[str, str] | None = None) -> dict[str, Any]:
     """A Stripe event about the PaymentIntent of a checkout answer, as Stripe would send it."""
@@ -185,9 +179,9 @@ async def producer(cart_settings: CartSettings) -> AsyncIterator[AIOKafkaProduce
 
 
 @pytest.fixture
-def emit_event(producer: AIOKafkaProducer, cart_settings: CartSettings) -> Callable[[Event], Awaitable[None]]:
+def emit_event(producer: AIOKafkaProducer, cart_settings: CartSettings) -> Callable[[Event], Awaitable[str]]:
     """Publish another service's event (a CloudEvent, as its outbox would) on this test's topics."""
-    return lambda event: emit(producer, cart_settings.kafka_topic_prefix, event)
+    return lambda event: emit(cart_settings, event, producer=producer)
 
 
 @pytest.fixture

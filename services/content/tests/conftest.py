@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import importlib.util
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -10,9 +10,8 @@ from typing import Any
 import httpx
 import pytest
 
-from clinic_shared.db import upgrade_async
-from clinic_shared.testing.infra import Infra
-from clinic_shared.testing.plugin import auth_headers, running, service_test_settings
+from clinic_shared.testing.harness import service_client
+from clinic_shared.testing.plugin import auth_headers
 from content.bootstrap import create_app
 from content.settings import ContentSettings
 
@@ -22,17 +21,9 @@ MODERATOR = auth_headers("moderator-1", "moderator")
 PublishArticle = Callable[..., Awaitable[dict[str, Any]]]
 
 
-@pytest.fixture
-async def content_settings(infra: Infra, pg_url: str, topic_prefix: str) -> ContentSettings:
-    await upgrade_async(SERVICE_DIR, pg_url)  # the real migrations, on a fresh PostgreSQL database
-    return ContentSettings(**service_test_settings(infra, pg_url, topic_prefix),
-                           comment_email_pepper="test-pepper-" + uuid.uuid4().hex)
-
-
-@pytest.fixture
-async def content(content_settings: ContentSettings) -> AsyncIterator[httpx.AsyncClient]:
-    async with running(create_app(content_settings)) as client:
-        yield client
+content_settings, content = service_client(
+    "content", ContentSettings, create_app, SERVICE_DIR,
+    extra=lambda _infra: {"comment_email_pepper": "test-pepper-" + uuid.uuid4().hex})
 
 
 @pytest.fixture

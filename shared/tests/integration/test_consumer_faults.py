@@ -10,38 +10,30 @@ import asyncio
 import os
 import subprocess
 import sys
-import uuid
 
 import asyncpg
-from aiokafka import AIOKafkaProducer
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from sqlalchemy import text
 
-from clinic_shared.events.envelope import ce_headers
 from clinic_shared.messaging.dlq import list_dead_letters
 from clinic_shared.settings import ServiceSettings
+from clinic_shared.testing.harness import emit, producing
 from clinic_shared.testing.infra import Infra
 from clinic_shared.testing.plugin import eventually
 
 from .notes_service import NoteDeleted, NoteWritten, Switches, audits, build, effect_count
 
 
-def _note(note_id: str, text: str = "hello", key: str = "same-key", event_type: str | None = None):
-    event = NoteWritten(note_id=note_id, key=key, text=text)
-    headers = ce_headers(event_id=str(uuid.uuid4()), event_type=event_type or event.TYPE, source="/test",
-                         time=event.occurred_at, subject=None)
-    return key, event.model_dump_json().encode(), headers
+def _note(note_id: str, text: str = "hello", key: str = "same-key") -> NoteWritten:
+    return NoteWritten(note_id=note_id, key=key, text=text)
 
 
-async def _produce(settings: ServiceSettings, records: list[tuple[str, bytes, list]]) -> None:
-    producer = AIOKafkaProducer(bootstrap_servers=settings.kafka_bootstrap_servers, acks="all")
-    await producer.start()
-    try:
-        for key, value, headers in records:
-            await producer.send_and_wait(settings.kafka_topic_prefix + NoteWritten.TOPIC, value=value,
-                                         key=key.encode(), headers=headers)
-    finally:
-        await producer.stop()
+async def _produce(settings: ServiceSettings, *records: NoteWritten | NoteDeleted | tuple[NoteWritten, dict]) -> None:
+    """Send records in a row on one producer; (event, {"event_type": ...} or {"value": ...}) alters one."""
+    async with producing(settings) as producer:
+        for record in records:
+            event, alter = record if isinstance(record, tuple) else (record, {})
+            await emit(settings, event, producer=producer, **alter)
 
 
 def _topic(settings: ServiceSettings) -> str:
@@ -75,7 +67,7 @@ async def test_a_database_outage_mid_handler_dead_letters_nothing_and_the_event_
     runtime, _ = build(notes_settings)
     await runtime.start()
     try:
-        await _produce(notes_settings, [_note("held", text="hold"), _note("after-held")])
+        await _produce(notes_settings, _note("held", text="hold"), _note("after-held"))
 
         async def held() -> bool:
             return Switches.attempts.get("held", 0) >= 1
@@ -106,12 +98,9 @@ async def test_unknown_event_types_are_dead_lettered_with_their_reason_and_decla
     runtime, _ = build(notes_settings)
     await runtime.start()
     try:
-        deleted = NoteDeleted(note_id="d", key="same-key")
-        ignored = ("same-key", deleted.model_dump_json().encode(),
-                   ce_headers(event_id=str(uuid.uuid4()), event_type=deleted.TYPE, source="/test",
-                              time=deleted.occurred_at, subject=None))
-        await _produce(notes_settings, [_note("v2", event_type="clinic.test.note-written.v2"), ignored,
-                                        _note("last")])
+        ignored = NoteDeleted(note_id="d", key="same-key")
+        await _produce(notes_settings, (_note("v2"), {"event_type": "clinic.test.note-written.v2"}), ignored,
+                       _note("last"))
         await eventually(lambda: effect_count(runtime, "last"), timeout=60)
         letters = await eventually(lambda: _letters(notes_settings), timeout=30)
         assert len(letters) == 1
@@ -130,7 +119,7 @@ async def test_a_handler_timeout_is_retried_then_dead_lettered_not_looped_as_an_
     runtime, _ = build(notes_settings)
     await runtime.start()
     try:
-        await _produce(notes_settings, [_note("slow", text="timeout"), _note("next")])
+        await _produce(notes_settings, _note("slow", text="timeout"), _note("next"))
         await eventually(lambda: effect_count(runtime, "next"), timeout=60)
         letters = await _letters(notes_settings)
         assert [d.error for d in letters] == ["TimeoutError: an outside call timed out for note slow"]
@@ -147,8 +136,7 @@ async def test_replay_reaches_only_the_group_that_dead_lettered_so_letters_never
     runtime, _ = build(notes_settings, audit=True)
     await runtime.start()
     try:
-        not_json = ("same-key", b"{not json", _note("x")[2])
-        await _produce(notes_settings, [not_json, _note("marker")])
+        await _produce(notes_settings, (_note("x"), {"value": b"{not json"}), _note("marker"))
         await eventually(lambda: effect_count(runtime, "marker"), timeout=60)
         await eventually(lambda: effect_count(runtime, "marker", audits), timeout=60)
         letters = await eventually(lambda: _letters(notes_settings), timeout=30)
@@ -161,7 +149,7 @@ async def test_replay_reaches_only_the_group_that_dead_lettered_so_letters_never
             env=env, capture_output=True, text=True, timeout=120)
         assert proc.returncode == 0, proc.stderr
         assert "replayed 2 message(s)" in proc.stderr, proc.stdout
-        await _produce(notes_settings, [_note("marker2")])
+        await _produce(notes_settings, _note("marker2"))
         await eventually(lambda: effect_count(runtime, "marker2"), timeout=60)
         await eventually(lambda: effect_count(runtime, "marker2", audits), timeout=60)
 
@@ -196,8 +184,8 @@ async def test_a_dead_letter_the_broker_refuses_for_good_is_parked_and_its_parti
     runtime, _ = build(notes_settings)
     await runtime.start()
     try:
-        await _produce(notes_settings, [_note("big", text="poison" + " " * 0), _note("after-big")])
-        await _produce(notes_settings, [("same-key", b"{" + b"x" * 5000, _note("y")[2]), _note("after-huge")])
+        await _produce(notes_settings, _note("big", text="poison" + " " * 0), _note("after-big"))
+        await _produce(notes_settings, (_note("y"), {"value": b"{" + b"x" * 5000}), _note("after-huge"))
 
         async def parked() -> list:
             async with runtime.sessions() as s:

@@ -6,42 +6,26 @@ import asyncio
 import os
 import subprocess
 import sys
-import uuid
 
-from aiokafka import AIOKafkaProducer
-
-from clinic_shared.events.envelope import ce_headers
 from clinic_shared.messaging.dlq import list_dead_letters
 from clinic_shared.settings import ServiceSettings
+from clinic_shared.testing.harness import emit, producing
 from clinic_shared.testing.plugin import eventually, read_topic
 
 from .notes_service import NoteWritten, Switches, build, effect_count
 
 
-async def _produce(settings: ServiceSettings, records: list[tuple[str, bytes, list]]) -> None:
-    producer = AIOKafkaProducer(bootstrap_servers=settings.kafka_bootstrap_servers, acks="all")
-    await producer.start()
-    try:
-        for key, value, headers in records:
-            await producer.send_and_wait(settings.kafka_topic_prefix + NoteWritten.TOPIC, value=value,
-                                         key=key.encode(), headers=headers)
-    finally:
-        await producer.stop()
-
-
-def _note(note_id: str, text: str = "hello", key: str = "same-key", event_id: str | None = None):
-    event = NoteWritten(note_id=note_id, key=key, text=text)
-    headers = ce_headers(event_id=event_id or str(uuid.uuid4()), event_type=event.TYPE, source="/test",
-                         time=event.occurred_at, subject=None)
-    return key, event.model_dump_json().encode(), headers
+def _note(note_id: str, text: str = "hello", key: str = "same-key") -> NoteWritten:
+    return NoteWritten(note_id=note_id, key=key, text=text)
 
 
 async def test_the_same_event_delivered_twice_changes_state_once(notes_settings: ServiceSettings) -> None:
     runtime, _ = build(notes_settings)
     await runtime.start()
     try:
-        twice = _note("dup")
-        await _produce(notes_settings, [twice, twice, _note("after")])
+        async with producing(notes_settings) as producer:
+            await emit(notes_settings, _note("dup"), producer=producer, times=2)
+            await emit(notes_settings, _note("after"), producer=producer)
         await eventually(lambda: effect_count(runtime, "after"))
         assert await effect_count(runtime, "dup") == 1
     finally:
@@ -56,8 +40,10 @@ async def test_poison_message_goes_to_dlq_after_retries_the_next_is_processed_an
     await runtime.start()
     topic = notes_settings.kafka_topic_prefix + NoteWritten.TOPIC
     try:
-        not_json = ("same-key", b"{not json", _note("x")[2])
-        await _produce(notes_settings, [_note("bad", text="poison"), not_json, _note("good")])
+        async with producing(notes_settings) as producer:
+            await emit(notes_settings, _note("bad", text="poison"), producer=producer)
+            await emit(notes_settings, _note("x"), producer=producer, value=b"{not json")
+            await emit(notes_settings, _note("good"), producer=producer)
         await eventually(lambda: effect_count(runtime, "good"))
         assert await effect_count(runtime, "bad") == 0
 

@@ -7,10 +7,10 @@ import asyncio
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from clinic_shared.db import INBOX, sessionmaker
-from clinic_shared.events.envelope import Envelope
 from clinic_shared.events.pricing import PriceChanged
 from clinic_shared.messaging.policy import ConsumerPolicy
 from clinic_shared.messaging.subscription import MessageContext, Subscription
+from clinic_shared.testing.harness import deliver
 
 
 async def test_a_cancelled_handler_is_not_retried_so_stopping_never_hangs() -> None:
@@ -27,9 +27,7 @@ async def test_a_cancelled_handler_is_not_retried_so_stopping_never_hangs() -> N
     consumer = ConsumerPolicy(service="t", subscription=Subscription("s", {PriceChanged: slow}),
                               sessions=sessionmaker(engine), producer=None, max_attempts=5, backoff_seconds=0.01)
     event = PriceChanged(sku="A", unit_price=1, currency="USD", version=1)
-    envelope = Envelope(id="e1", type=event.TYPE, source="/t", time="", subject=None, key="A",
-                        data=event.model_dump(mode="json"))
-    task = asyncio.ensure_future(consumer._apply_with_retries(envelope, event, slow, "topic"))
+    task = asyncio.ensure_future(deliver(consumer, event))
     await asyncio.sleep(0.2)
     task.cancel()
     done, _ = await asyncio.wait({task}, timeout=2)

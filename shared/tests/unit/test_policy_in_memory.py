@@ -5,7 +5,6 @@ and a redelivery changes nothing. Commits, rewinds and rebalances are tested on 
 from __future__ import annotations
 
 import uuid
-from typing import Any
 
 from faststream.kafka import TestKafkaBroker
 from sqlalchemy import select
@@ -19,16 +18,7 @@ from clinic_shared.messaging.kafka import new_broker
 from clinic_shared.messaging.policy import ConsumerPolicy
 from clinic_shared.messaging.subscription import MessageContext, Subscription
 from clinic_shared.settings import ServiceSettings
-
-
-class RecordingProducer:
-    """Stands in for the runtime's producer: keeps what the policy dead-letters."""
-
-    def __init__(self) -> None:
-        self.sent: list[tuple[str, dict[str, bytes]]] = []
-
-    async def send_and_wait(self, topic: str, value: Any = None, key: Any = None, headers: Any = None) -> None:
-        self.sent.append((topic, dict(headers or [])))
+from clinic_shared.testing.harness import RecordingProducer
 
 
 def _headers(event_type: str, event_id: str) -> dict[str, str]:

@@ -6,28 +6,20 @@ import uuid
 from typing import Any
 
 import httpx
-from aiokafka import AIOKafkaProducer
 
 from clinic_shared.events.base import Event
 from clinic_shared.events.catalog import ProductArchived, ProductPublished, ProductUpdated, SkuSnapshot
-from clinic_shared.events.envelope import ce_headers, encode_data
 from clinic_shared.events.pricing import PriceChanged
+from clinic_shared.testing.harness import emit, producing
 from clinic_shared.testing.plugin import eventually
 from content.settings import ContentSettings
 
 
 async def _send(settings: ContentSettings, *events: Event) -> None:
     """Publish events as the catalog and pricing would: CloudEvents on their topics, keyed by aggregate."""
-    producer = AIOKafkaProducer(bootstrap_servers=settings.kafka_bootstrap_servers, acks="all")
-    await producer.start()
-    try:
+    async with producing(settings) as producer:
         for event in events:
-            headers = ce_headers(event_id=str(uuid.uuid4()), event_type=event.TYPE, source="/test",
-                                 time=event.occurred_at, subject=None)
-            await producer.send_and_wait(settings.kafka_topic_prefix + event.TOPIC, value=encode_data(event),
-                                         key=event.kafka_key.encode(), headers=headers)
-    finally:
-        await producer.stop()
+            await emit(settings, event, producer=producer)
 
 
 def _product(product_id: str, slug: str, name: str, skus: list[str], version: int = 1,

@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-import uuid
 from pathlib import Path
 
-from aiokafka import AIOKafkaProducer
-
 from clinic_shared.db import upgrade_async
-from clinic_shared.events.base import Event
 from clinic_shared.events.catalog import ProductPublished, SkuSnapshot
-from clinic_shared.events.envelope import ce_headers, encode_data
 from clinic_shared.events.pricing import PriceChanged
+from clinic_shared.testing.harness import emit
 from clinic_shared.testing.infra import Infra
 from clinic_shared.testing.plugin import auth_headers, eventually, running, service_test_settings
 from content.bootstrap import create_app
@@ -20,19 +16,6 @@ from content.settings import ContentSettings
 
 EDITOR = auth_headers("editor-1", "editor")
 SERVICE_DIR = Path(__file__).resolve().parents[2]
-
-
-async def _send(settings: ContentSettings, *events: Event) -> None:
-    producer = AIOKafkaProducer(bootstrap_servers=settings.kafka_bootstrap_servers, acks="all")
-    await producer.start()
-    try:
-        for e in events:
-            headers = ce_headers(event_id=str(uuid.uuid4()), event_type=e.TYPE, source="/test", time=e.occurred_at,
-                                 subject=None)
-            await producer.send_and_wait(settings.kafka_topic_prefix + e.TOPIC, value=encode_data(e),
-                                         key=e.kafka_key.encode(), headers=headers)
-    finally:
-        await producer.stop()
 
 
 async def test_on_sqlite_the_seed_article_is_found_by_words_and_condition_and_shows_priced_products(
@@ -57,11 +40,12 @@ async def test_on_sqlite_the_seed_article_is_found_by_words_and_condition_and_sh
         assert await found(condition="depression") == [slug]
         page = (await client.get(f"/articles/{slug}")).json()
         assert page["reviewed_at"].startswith("2026-11-01") and len(page["sections"]) == 6
-        await _send(settings, ProductPublished(
+        await emit(settings, ProductPublished(
             product_id="p-1", slug="ketamine-iv-infusion", name="Ketamine IV", category="infusion", route="IV",
             conditions=["depression"], regions=["CA"], requires_evaluation=True, status="active", version=1,
             skus=[SkuSnapshot(sku="KETAMINE-IV-1", label="One infusion")],
-        ), PriceChanged(sku="KETAMINE-IV-1", unit_price=45000, currency="USD", version=1))
+        ))
+        await emit(settings, PriceChanged(sku="KETAMINE-IV-1", unit_price=45000, currency="USD", version=1))
 
         async def related() -> list[dict[str, object]]:
             return list((await client.get(f"/articles/{slug}")).json()["related_products"])

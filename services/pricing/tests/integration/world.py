@@ -7,11 +7,11 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
-from aiokafka import AIOKafkaProducer
 
 from clinic_shared.events.base import Event
 from clinic_shared.events.catalog import ProductArchived, ProductPublished, SkuSnapshot
-from clinic_shared.events.envelope import ce_headers, decode
+from clinic_shared.events.envelope import decode
+from clinic_shared.testing.harness import emit
 from clinic_shared.testing.plugin import auth_headers, eventually, read_topic
 from pricing.settings import PricingSettings
 
@@ -36,18 +36,7 @@ class World:
 
     async def produce(self, event: Event, *, event_id: str | None = None, times: int = 1) -> str:
         """Send `event` as a CloudEvent (the same id `times` times, as a redelivery would)."""
-        event_id = event_id or str(uuid.uuid4())
-        headers = ce_headers(event_id=event_id, event_type=event.TYPE, source="/test", time=event.occurred_at,
-                             subject=None)
-        producer = AIOKafkaProducer(bootstrap_servers=self.settings.kafka_bootstrap_servers, acks="all")
-        await producer.start()
-        try:
-            for _ in range(times):
-                await producer.send_and_wait(self.settings.kafka_topic_prefix + event.TOPIC, key=event.kafka_key.encode(),
-                                             value=event.model_dump_json().encode(), headers=headers)
-        finally:
-            await producer.stop()
-        return event_id
+        return await emit(self.settings, event, event_id=event_id, times=times)
 
     async def for_sale(self, sku: str) -> bool:
         response = await self.client.get(f"/prices/{sku}")

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
 
 from pricing.domain import CompetitorReport, DecisionContext, EligibleCompetitor, Money, SkuVariant
 
-NOW = datetime(2025, 3, 1, 12, 0, tzinfo=UTC)
-SKU = "KET-TROCHE-100MG-30"
+from .helpers import NOW, SKU
+
 VARIANT = SkuVariant(label="30-day supply, 100 mg troches", dose="100 mg", supply_days=30)
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import datetime, timedelta
 from decimal import Decimal
 
@@ -11,18 +10,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pricing.domain import (
-    CompetitorReport,
-    DecisionContext,
-    EligibleCompetitor,
     Money,
     PriceMatchPolicy,
     decide,
 )
 
-MakeReport = Callable[..., CompetitorReport]
-MakeContext = Callable[..., DecisionContext]
-MakeCompetitor = Callable[..., EligibleCompetitor]
-POLICY = PriceMatchPolicy()
+from .helpers import POLICY, MakeCompetitor, MakeContext, MakeReport
 
 
 def test_report_from_a_licensed_clinic_with_a_lower_price_is_approved_with_why(

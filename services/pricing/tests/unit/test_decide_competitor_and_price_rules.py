@@ -2,28 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import pytest
 
 from pricing.domain import (
-    CompetitorReport,
-    DecisionContext,
-    EligibleCompetitor,
     Money,
-    PriceMatchPolicy,
     decide,
 )
 
-MakeReport = Callable[..., CompetitorReport]
-MakeContext = Callable[..., DecisionContext]
-MakeCompetitor = Callable[..., EligibleCompetitor]
-POLICY = PriceMatchPolicy()
-
-
-def assert_rejected_for(decision_reasons: list[str], codes: list[str], code: str, sentence: str) -> None:
-    assert codes == [code]
-    assert decision_reasons == [sentence]
+from .helpers import POLICY, MakeCompetitor, MakeContext, MakeReport, assert_rejected_for
 
 
 def test_unknown_competitor_is_rejected(make_report: MakeReport, make_context: MakeContext) -> None:

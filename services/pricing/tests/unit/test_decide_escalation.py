@@ -2,22 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from decimal import Decimal
 
 from pricing.domain import (
-    CompetitorReport,
-    DecisionContext,
-    EligibleCompetitor,
     Money,
     PriceMatchPolicy,
     decide,
 )
 
-MakeReport = Callable[..., CompetitorReport]
-MakeContext = Callable[..., DecisionContext]
-MakeCompetitor = Callable[..., EligibleCompetitor]
-POLICY = PriceMatchPolicy()
+from .helpers import POLICY, MakeContext, MakeReport
 
 
 def test_implausibly_low_price_goes_to_human_review(make_report: MakeReport, make_context: MakeContext) -> None:

@@ -3,14 +3,11 @@ a report after a purchase refunds the difference, and no one decides their own r
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import datetime, timedelta
 
 import pytest
 
 from pricing.domain import (
-    CompetitorReport,
-    DecisionContext,
     DutyError,
     Money,
     PriceMatchPolicy,
@@ -22,9 +19,7 @@ from pricing.domain import (
     terms_for,
 )
 
-MakeReport = Callable[..., CompetitorReport]
-MakeContext = Callable[..., DecisionContext]
-POLICY = PriceMatchPolicy()
+from .helpers import POLICY, MakeContext, MakeReport
 
 
 def test_a_quote_reference_alone_goes_to_review(make_report: MakeReport, make_context: MakeContext) -> None:

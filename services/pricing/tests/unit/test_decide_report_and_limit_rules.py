@@ -2,29 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import datetime, timedelta
 
 import pytest
 
 from pricing.domain import (
-    CompetitorReport,
-    DecisionContext,
-    EligibleCompetitor,
     Money,
     PriceMatchPolicy,
     decide,
 )
 
-MakeReport = Callable[..., CompetitorReport]
-MakeContext = Callable[..., DecisionContext]
-MakeCompetitor = Callable[..., EligibleCompetitor]
-POLICY = PriceMatchPolicy()
-
-
-def assert_rejected_for(decision_reasons: list[str], codes: list[str], code: str, sentence: str) -> None:
-    assert codes == [code]
-    assert decision_reasons == [sentence]
+from .helpers import POLICY, MakeCompetitor, MakeContext, MakeReport, assert_rejected_for
 
 
 def test_report_seen_longer_ago_than_the_recency_window_is_rejected(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 
@@ -20,7 +20,8 @@ from pricing.domain import (
     terms_for,
 )
 
-NOW = datetime(2025, 3, 1, 12, 0, tzinfo=UTC)
+from .helpers import NOW
+
 EXPIRES = NOW + timedelta(days=30)
 
 

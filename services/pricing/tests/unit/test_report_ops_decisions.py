@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import datetime, timedelta
 
 import pytest
 
 from pricing.domain import (
-    CompetitorReport,
-    DecisionContext,
     Money,
     PriceMatchApproved,
-    PriceMatchPolicy,
     PriceMatchRejected,
     PriceMatchReport,
     ReportStateError,
@@ -20,13 +16,7 @@ from pricing.domain import (
     terms_for,
 )
 
-MakeReport = Callable[..., CompetitorReport]
-MakeContext = Callable[..., DecisionContext]
-POLICY = PriceMatchPolicy()
-
-
-def received(submission: CompetitorReport) -> PriceMatchReport:
-    return PriceMatchReport.receive(submission)
+from .helpers import POLICY, MakeContext, MakeReport, received
 
 
 def escalated(make_report: MakeReport, make_context: MakeContext) -> PriceMatchReport:

@@ -2,35 +2,24 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import datetime
 
 import pytest
 
 from pricing.domain import (
-    CompetitorReport,
     Decision,
-    DecisionContext,
     DiscountGranted,
     Money,
     PriceMatchApproved,
     PriceMatchEscalated,
-    PriceMatchPolicy,
     PriceMatchRejected,
-    PriceMatchReport,
     PriceMatchRequested,
     ReportStateError,
     decide,
     terms_for,
 )
 
-MakeReport = Callable[..., CompetitorReport]
-MakeContext = Callable[..., DecisionContext]
-POLICY = PriceMatchPolicy()
-
-
-def received(submission: CompetitorReport) -> PriceMatchReport:
-    return PriceMatchReport.receive(submission)
+from .helpers import POLICY, MakeContext, MakeReport, received
 
 
 def test_receiving_a_report_records_the_request_and_the_first_audit_line(make_report: MakeReport) -> None:

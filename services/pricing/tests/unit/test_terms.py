@@ -7,7 +7,7 @@ final = min(final shown at the grant, basis - amount off); at most max_units uni
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 from fractions import Fraction
 
@@ -29,8 +29,7 @@ from pricing.domain.competitor_report import CompetitorReport
 from pricing.domain.competitors import EligibleCompetitor
 from pricing.domain.decision import DecisionContext
 
-NOW = datetime(2025, 3, 1, 12, 0, tzinfo=UTC)
-SKU = "KET-TROCHE-100MG-30"
+from .helpers import NOW, SKU
 
 
 def usd(amount: int) -> Money:
