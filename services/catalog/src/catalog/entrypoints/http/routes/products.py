@@ -9,7 +9,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Header, Path, Query, Request, Response
 from pydantic import BeforeValidator, TypeAdapter
 
-from catalog.adapters.repository import ProductFilter
+from catalog.adapters.products import ProductFilter
 from catalog.domain.product import Product
 from catalog.domain.vocabulary import Category, Condition, Route
 from catalog.entrypoints.http.schemas import ProductIn, ProductList, ProductOut, ProductPatch
