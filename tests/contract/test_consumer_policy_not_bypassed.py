@@ -60,8 +60,9 @@ def test_the_consumer_policy_is_the_only_place_that_registers_subscribers_in_sha
 
 def test_every_event_module_of_every_service_declares_a_subscription_its_bootstrap_wires() -> None:
     """Each module of entrypoints/events declares its subscription(s), at module level or built by a
-    `subscription_for(...)` factory (when a handler needs settings or an outside client), and the
-    bootstrap wires every one of them: a subscription declared but not wired would never consume."""
+    `subscription_for(...)` factory when a handler needs settings or an outside client
+    (`<name>_subscription_for(...)` when the module holds several), and the bootstrap wires every one
+    of them: a subscription declared but not wired would never consume."""
     for svc in SERVICES:
         events_dir = ROOT / "services" / svc / "src" / svc / "entrypoints" / "events"
         modules = {}
@@ -70,8 +71,8 @@ def test_every_event_module_of_every_service_declares_a_subscription_its_bootstr
                 continue
             module = importlib.import_module(f"{svc}.entrypoints.events.{path.stem}")
             declared = [v for v in vars(module).values() if isinstance(v, Subscription)]
-            assert declared or callable(getattr(module, "subscription_for", None)), (
-                f"{path} declares no Subscription (nor a subscription_for factory)")
+            factories = [k for k, v in vars(module).items() if k.endswith("subscription_for") and callable(v)]
+            assert declared or factories, f"{path} declares no Subscription (nor a ...subscription_for factory)"
             modules[module.__name__] = declared
         bootstrap = importlib.import_module(f"{svc}.bootstrap")
         runtime_source = (ROOT / "services" / svc / "src" / svc / "bootstrap.py").read_text()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from cart.adapters.payments import PaymentGateway, StripePayments
-from cart.entrypoints.events import discounts, prices, products, refunds
+from cart.entrypoints.events import catalog_products, pricing_price_matches, pricing_prices
 from cart.entrypoints.http.routes import carts, orders, webhooks
 from cart.settings import CartSettings
 from clinic_shared.events.cart import (
@@ -27,8 +27,9 @@ def build_runtime(settings: CartSettings, payments: PaymentGateway | None = None
     return ServiceRuntime(
         service=SERVICE, settings=settings,
         publishes=[OrderPlaced, OrderPaid, OrderPaymentFailed, OrderPaymentMismatched, OrderRefunded, OrderClaimed],
-        subscriptions=[products.subscription, prices.subscription, discounts.subscription_for(settings),
-                       refunds.subscription_for(payments)],
+        subscriptions=[catalog_products.subscription, pricing_prices.subscription,
+                       pricing_price_matches.discounts_subscription_for(settings),
+                       pricing_price_matches.refunds_subscription_for(payments)],
     )
 
 

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from cart.domain.cart import Cart, CartLine, CartStatus
 from cart.domain.catalog import Discount, DiscountStatus, Price, ProductInfo
 from cart.domain.pricing import ceil_percent, price_cart, total_at_prices_seen
-from cart.service_layer.projections import v1_terms
+from cart.service_layer.read_models import v1_terms
 from clinic_shared.events.pricing import DiscountGranted
 
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from sqlalchemy import delete
 
 from catalog.adapters.orm import product_conditions, products, skus
-from catalog.adapters.repository import ProductFilter, ProductRepository
+from catalog.adapters.products import ProductFilter, ProductRepository
 from catalog.domain.product import Product, Sku
 from catalog.domain.vocabulary import Category, Condition, Route, Status
 from catalog.settings import CatalogSettings

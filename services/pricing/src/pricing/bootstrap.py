@@ -11,7 +11,7 @@ from clinic_shared.events import pricing as contract
 from clinic_shared.events.base import Event
 from clinic_shared.http import create_service_app
 from clinic_shared.runtime import ServiceRuntime
-from pricing.entrypoints.events import catalog_products, orders
+from pricing.entrypoints.events import cart_orders, catalog_products
 from pricing.entrypoints.http.routes import competitors, discounts, policy, prices, reports
 from pricing.entrypoints.jobs import discount_expiry, review_queue_gauges
 from pricing.settings import PricingSettings
@@ -31,7 +31,7 @@ def build_runtime(settings: PricingSettings | None = None) -> ServiceRuntime:
     expiry = discount_expiry(settings.expiry_interval_seconds, timedelta(seconds=settings.expiry_grace_seconds))
     return ServiceRuntime(
         service=SERVICE, settings=settings, publishes=PUBLISHES,
-        subscriptions=[catalog_products.subscription, orders.subscription],
+        subscriptions=[catalog_products.subscription, cart_orders.subscription],
         background=[expiry, review_queue_gauges(max(settings.expiry_interval_seconds, 15.0))],
     )
 

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
-from catalog.adapters.repository import ProductFilter, ProductRepository
+from catalog.adapters.products import ProductFilter, ProductRepository
 from catalog.domain.product import Product, ProductInvalid, Sku
 from catalog.domain.vocabulary import Status
 from catalog.service_layer.list_cache import Answer, ListCache, entity_tag

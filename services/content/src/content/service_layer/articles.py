@@ -12,7 +12,7 @@ from clinic_shared.events.base import Event, utcnow
 from clinic_shared.runtime import ServiceRuntime, Tx
 from content.adapters.article_views import ArticleFilter, ArticleView, published_by_slug, search_published
 from content.adapters.articles import ArticleRepository
-from content.adapters.catalog_view import CatalogView, RelatedProduct
+from content.adapters.read_models import CatalogView, RelatedProduct
 from content.domain import events as domain
 from content.domain.article import Article, ArticleStatus
 from content.domain.slugs import slugify

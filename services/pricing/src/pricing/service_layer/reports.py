@@ -18,12 +18,12 @@ from clinic_shared.application_errors import Conflict, NotFound
 from clinic_shared.events.base import utcnow
 from clinic_shared.principal import Principal
 from clinic_shared.runtime import ServiceRuntime
-from pricing.adapters.catalog_skus import CatalogSkuRepository
 from pricing.adapters.claims import MatchClaimed, MatchClaims
 from pricing.adapters.competitors import CompetitorRepository
 from pricing.adapters.discounts import DiscountRepository
 from pricing.adapters.prices import PriceRepository
 from pricing.adapters.purchases import PurchaseRepository
+from pricing.adapters.read_models import CatalogSkuRepository
 from pricing.adapters.reports import UNLISTED, ReportRepository, StoredReport
 from pricing.adapters.sql import advisory_lock
 from pricing.domain import (

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from clinic_shared.events.catalog import ProductArchived, ProductPublished, ProductUpdated
 from clinic_shared.messaging.consumer import MessageContext, Subscription
-from pricing.service_layer import catalog
+from pricing.service_layer import read_models
 
 subscription = Subscription("catalog-products")
 
 
 @subscription.handler
 async def on_product_changed(ctx: MessageContext, event: ProductPublished | ProductUpdated) -> None:
-    await catalog.product_changed(ctx.session, event)
+    await read_models.product_changed(ctx.session, event)
 
 
 @subscription.handler
 async def on_product_archived(ctx: MessageContext, event: ProductArchived) -> None:
-    await catalog.product_archived(ctx.session, event)
+    await read_models.product_archived(ctx.session, event)

@@ -3,15 +3,22 @@
 from __future__ import annotations
 
 from dataclasses import asdict
-from enum import StrEnum
-from typing import Annotated, Any
+from typing import Annotated
 
-from fastapi import APIRouter, Header, Path, Query, Request, Response
-from pydantic import BeforeValidator, TypeAdapter
+from fastapi import APIRouter, Query, Request, Response
+from pydantic import TypeAdapter
 
-from catalog.adapters.repository import ProductFilter
+from catalog.adapters.products import ProductFilter
 from catalog.domain.product import Product
-from catalog.domain.vocabulary import Category, Condition, Route
+from catalog.entrypoints.http.deps import (
+    CategoryQuery,
+    ConditionQuery,
+    IdPath,
+    IfMatch,
+    ListCacheDep,
+    RouteQuery,
+    SlugPath,
+)
 from catalog.entrypoints.http.schemas import ProductIn, ProductList, ProductOut, ProductPatch
 from catalog.service_layer import products as svc
 from clinic_shared.auth import Editor
@@ -19,29 +26,8 @@ from clinic_shared.errors import Problem, problem_responses
 from clinic_shared.http import RuntimeDep
 
 router = APIRouter(prefix="/products", tags=["products"])
-# Paths and queries are checked like bodies: PostgreSQL refuses NUL and broken text with an error.
-SlugPath = Annotated[str, Path(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", max_length=120)]
-IdPath = Annotated[str, Path(pattern=r"^[0-9a-f-]{36}$")]
 EDITOR_ERRORS = problem_responses(401, 403, 404, 409, 422)
 CHANGE_ERRORS = problem_responses(400, 401, 403, 404, 409, 422)
-
-
-def _as_typed(vocabulary: type[StrEnum]) -> BeforeValidator:
-    """A filter value as people type it: any case, spaces or hyphens for underscores (`iv`, `PTSD`,
-    `nasal spray`). Anything else is left as it came, for the enum to refuse with a 422."""
-    words = {member.value.casefold().replace("_", " "): member.value for member in vocabulary}
-
-    def _normalise(value: Any) -> Any:
-        if isinstance(value, str):
-            return words.get(" ".join(value.replace("_", " ").replace("-", " ").split()).casefold(), value)
-        return value
-
-    return BeforeValidator(_normalise)
-
-
-ConditionQuery = Annotated[Condition | None, _as_typed(Condition)]
-RouteQuery = Annotated[Route | None, _as_typed(Route)]
-CategoryQuery = Annotated[Category | None, _as_typed(Category)]
 
 
 def _out(p: Product, response: Response | None = None) -> ProductOut:
@@ -69,10 +55,6 @@ def if_match_version(value: str | None) -> int | None:
     return int(tag)
 
 
-IfMatch = Annotated[str | None, Header(alias="If-Match", max_length=40,
-                                         description='The ETag of the product version you edit, e.g. "3"')]
-
-
 # The list's bytes exactly as FastAPI renders a ProductList response_model (pydantic's JSON dump).
 _LIST_JSON = TypeAdapter(ProductList)
 # Any cache may keep the list but must ask again each time (If-None-Match): a change shows at once.
@@ -83,6 +65,7 @@ LIST_CACHE_CONTROL = "public, no-cache"
 async def list_products(
     request: Request,
     runtime: RuntimeDep,
+    list_cache: ListCacheDep,
     condition: ConditionQuery = None,
     route: RouteQuery = None,
     category: CategoryQuery = None,
@@ -98,7 +81,7 @@ async def list_products(
         page = ProductList(items=[_out(p) for p in items], total=total, limit=limit, offset=offset)
         return _LIST_JSON.dump_json(page)
 
-    answer = await svc.list_products(runtime, request.app.state.list_cache, f, limit, offset, render)
+    answer = await svc.list_products(runtime, list_cache, f, limit, offset, render)
     headers = {"ETag": answer.etag, "Cache-Control": LIST_CACHE_CONTROL}
     tags = _tags(request.headers.get("if-none-match"))
     if answer.etag in tags or "*" in tags:

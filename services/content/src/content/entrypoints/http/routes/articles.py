@@ -10,7 +10,7 @@ from clinic_shared.auth import Editor
 from clinic_shared.errors import Problem, problem_responses
 from clinic_shared.http import RuntimeDep
 from content.adapters.article_views import ArticleFilter
-from content.entrypoints.http.params import ArticleId, Limit, Offset, SlugPath, clean_query
+from content.entrypoints.http.deps import ArticleId, Limit, Offset, SlugPath, clean_query
 from content.entrypoints.http.schemas import (
     SLUG_PATTERN,
     ArticleIn,

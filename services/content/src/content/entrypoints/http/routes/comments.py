@@ -7,7 +7,7 @@ from fastapi import APIRouter, Response
 from clinic_shared.errors import problem_responses
 from clinic_shared.http import RuntimeDep
 from content.domain.moderation import NewComment
-from content.entrypoints.http.params import Limit, Offset, SlugPath
+from content.entrypoints.http.deps import Limit, Offset, SlugPath
 from content.entrypoints.http.schemas import CommentIn, CommentList, CommentReceipt
 from content.entrypoints.http.views import public_comment_out
 from content.service_layer import comments as svc

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query
 from clinic_shared.auth import Moderator
 from clinic_shared.errors import problem_responses
 from clinic_shared.http import RuntimeDep
-from content.entrypoints.http.params import CommentId, Limit, Offset
+from content.entrypoints.http.deps import CommentId, Limit, Offset
 from content.entrypoints.http.schemas import DecisionIn, ModerationCommentOut, ModerationList
 from content.entrypoints.http.views import moderation_comment_out
 from content.service_layer import moderation as svc

@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from fastapi import APIRouter
 
-from fastapi import APIRouter, Depends
-
-from clinic_shared.auth import Principal, require_role
 from clinic_shared.errors import problem_responses
 from clinic_shared.http import RuntimeDep
+from content.entrypoints.http.deps import PrivacyOfficer
 from content.entrypoints.http.schemas import ErasureIn, ErasureOut
 from content.service_layer import privacy as svc
 
 router = APIRouter(prefix="/privacy", tags=["privacy"])
-PrivacyOfficer = Annotated[Principal, Depends(require_role("moderator", "ops"))]
 
 
 @router.post("/erasure", response_model=ErasureOut, responses=problem_responses(401, 403, 422))

@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
-from fastapi import APIRouter, Path
+from fastapi import APIRouter
 
 from clinic_shared.auth import Ops
 from clinic_shared.errors import problem_responses
 from clinic_shared.http import RuntimeDep
-from pricing.entrypoints.http.schemas import SKU_PATTERN, PriceHistoryOut, PriceIn, PriceOut, PriceVersionOut
+from pricing.entrypoints.http.deps import SkuPath
+from pricing.entrypoints.http.schemas import PriceHistoryOut, PriceIn, PriceOut, PriceVersionOut
 from pricing.service_layer import prices as svc
 
 router = APIRouter(prefix="/prices", tags=["prices"])
-SkuPath = Annotated[str, Path(pattern=SKU_PATTERN, min_length=2, max_length=64)]
 
 
 def _out(view: svc.PriceView) -> PriceOut:

@@ -5,14 +5,14 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Header, Query, Response
+from fastapi import APIRouter, Query, Response
 
 from clinic_shared.auth import Customer, CustomerOrOps, Ops, Principal
 from clinic_shared.errors import problem_responses
 from clinic_shared.http import RuntimeDep
 from pricing.adapters.reports import UNLISTED, StoredReport
 from pricing.domain import ReportStatus
-from pricing.entrypoints.http.deps import PolicyDep
+from pricing.entrypoints.http.deps import IdempotencyKey, PolicyDep
 from pricing.entrypoints.http.schemas import AuditOut, DecisionIn, ReportIn, ReportList, ReportOut
 from pricing.service_layer import reports as svc
 from pricing.service_layer import review
@@ -20,10 +20,6 @@ from pricing.service_layer.commands import DecideReport, ReportCompetitorPrice
 
 router = APIRouter(prefix="/price-match/reports", tags=["price-match"])
 me_router = APIRouter(prefix="/me", tags=["price-match"])
-IdempotencyKey = Annotated[str | None, Header(
-    alias="Idempotency-Key", pattern=r"^[A-Za-z0-9._:-]{1,200}$",
-    description="Makes a resubmission the same report (per customer)",
-)]
 
 
 def _out(stored: StoredReport, viewer: Principal) -> ReportOut:

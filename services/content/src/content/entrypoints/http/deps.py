@@ -1,4 +1,5 @@
-"""Path and query parameters shared by the routes, constrained so junk is a 422 and never reaches SQL."""
+"""Dependencies and parameters the routes share: who may erase personal data, and paths and queries
+constrained so junk is a 422 and never reaches SQL."""
 
 from __future__ import annotations
 
@@ -6,8 +7,9 @@ import re
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import Path, Query
+from fastapi import Depends, Path, Query
 
+from clinic_shared.auth import Principal, require_role
 from content.entrypoints.http.schemas import SLUG_PATTERN
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
@@ -17,6 +19,7 @@ ArticleId = Annotated[UUID, Path(description="The article's id.")]
 CommentId = Annotated[UUID, Path(description="The comment's id.")]
 Limit = Annotated[int, Query(ge=1, le=100)]
 Offset = Annotated[int, Query(ge=0, le=1_000_000)]
+PrivacyOfficer = Annotated[Principal, Depends(require_role("moderator", "ops"))]
 
 
 def clean_query(q: str | None) -> str | None:

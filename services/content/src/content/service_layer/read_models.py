@@ -6,7 +6,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from clinic_shared.events.catalog import ProductArchived, ProductPublished, ProductUpdated
 from clinic_shared.events.pricing import PriceChanged
-from content.adapters.catalog_view import CatalogView
+from content.adapters.read_models import CatalogView
 
 
 async def product_changed(session: AsyncSession, event: ProductPublished | ProductUpdated) -> None:

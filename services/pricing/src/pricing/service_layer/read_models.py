@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from clinic_shared.events.base import utcnow
 from clinic_shared.events.catalog import ProductArchived, ProductPublished, ProductUpdated
-from pricing.adapters.catalog_skus import CatalogSkuRepository
+from pricing.adapters.read_models import CatalogSkuRepository
 from pricing.domain import SkuVariant
 
 log = logging.getLogger("pricing.catalog")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from cart.service_layer import projections
+from cart.service_layer import read_models
 from clinic_shared.events.catalog import ProductArchived, ProductPublished, ProductUpdated
 from clinic_shared.messaging.consumer import MessageContext, Subscription
 
@@ -11,9 +11,9 @@ subscription = Subscription("products")
 
 @subscription.handler
 async def on_product_changed(ctx: MessageContext, event: ProductPublished | ProductUpdated) -> None:
-    await projections.product_changed(ctx.session, event)
+    await read_models.product_changed(ctx.session, event)
 
 
 @subscription.handler
 async def on_product_archived(ctx: MessageContext, event: ProductArchived) -> None:
-    await projections.product_archived(ctx.session, event)
+    await read_models.product_archived(ctx.session, event)
