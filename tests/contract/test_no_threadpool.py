@@ -21,7 +21,8 @@ def sync_calls(dependant: Dependant, where: str) -> list[str]:
     found: list[str] = []
     call: Any = dependant.call
     if call is not None:
-        target = call if inspect.isfunction(call) or inspect.ismethod(call) else getattr(call, "__call__", call)
+        # A callable instance (HTTPBearer, a checker class) is judged by its __call__ method.
+        target = call if inspect.isfunction(call) or inspect.ismethod(call) else type(call).__call__
         if not inspect.iscoroutinefunction(target) and not inspect.isasyncgenfunction(target):
             found.append(f"{where}: {getattr(call, '__qualname__', repr(call))}")
     for sub in dependant.dependencies:

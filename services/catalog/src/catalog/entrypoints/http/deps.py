@@ -37,7 +37,7 @@ IfMatch = Annotated[str | None, Header(alias="If-Match", max_length=40,
                                          description='The ETag of the product version you edit, e.g. "3"')]
 
 
-def get_list_cache(request: Request) -> ListCache:
+async def get_list_cache(request: Request) -> ListCache:
     """The app's own list cache (bootstrap.create_app: one per app, checked against its database)."""
     return cast(ListCache, request.app.state.list_cache)
 
