@@ -11,7 +11,6 @@ import asyncio
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager, suppress
-from dataclasses import dataclass
 
 from aiokafka import AIOKafkaProducer
 from faststream.kafka import KafkaBroker
@@ -28,22 +27,11 @@ from clinic_shared.messaging.policy import ConsumerPolicy, consumer_checks, star
 from clinic_shared.messaging.subscription import Subscription
 from clinic_shared.outbox.relay import OutboxRelay
 from clinic_shared.outbox.retention import run_pruner
-from clinic_shared.outbox.writer import add_event
+from clinic_shared.outbox.writer import Tx
 from clinic_shared.settings import ServiceSettings
 from clinic_shared.telemetry import setup_tracing
 
 log = logging.getLogger("clinic.runtime")
-
-
-@dataclass
-class Tx:
-    """One business transaction: the session, and events staged into the outbox with it."""
-
-    session: AsyncSession
-    source: str
-
-    async def publish(self, event: Event, subject: str | None = None) -> str:
-        return await add_event(self.session, event, source=self.source, subject=subject)
 
 
 BackgroundJob = Callable[["ServiceRuntime"], Awaitable[None]]

@@ -284,7 +284,7 @@ class ConsumerPolicy:
                 async with self._sessions() as session, session.begin():
                     if not await claim(session, self.name, envelope.id, envelope.type):
                         return "duplicate"
-                    await handler(MessageContext(session, envelope, f"/{self.service}"), event)
+                    await handler(MessageContext(session, f"/{self.service}", envelope=envelope), event)
                 self._on_commit()
         return "processed"
 

@@ -16,14 +16,12 @@ from __future__ import annotations
 import types
 import typing
 from collections.abc import Awaitable, Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
-
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from clinic_shared.events.base import Event
 from clinic_shared.events.envelope import Envelope
-from clinic_shared.outbox.writer import add_event
+from clinic_shared.outbox.writer import Tx
 
 
 class PermanentError(Exception):
@@ -31,15 +29,11 @@ class PermanentError(Exception):
 
 
 @dataclass
-class MessageContext:
-    """What a handler gets besides the event: the transaction and a way to stage events."""
+class MessageContext(Tx):
+    """What a handler gets besides the event: the transaction (a `Tx`: session and publish, the same
+    as a route's use case gets) and the envelope being handled."""
 
-    session: AsyncSession
-    envelope: Envelope
-    source: str
-
-    async def publish(self, event: Event, subject: str | None = None) -> str:
-        return await add_event(self.session, event, source=self.source, subject=subject)
+    envelope: Envelope = field(kw_only=True)
 
 
 Handler = Callable[[MessageContext, Any], Awaitable[None]]

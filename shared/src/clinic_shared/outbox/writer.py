@@ -1,9 +1,11 @@
-"""Writing events into the outbox, inside the caller's business transaction."""
+"""Writing events into the outbox, inside the caller's business transaction, and `Tx`: the one
+transaction type every use case and every event handler receives."""
 
 from __future__ import annotations
 
 import json
 import uuid
+from dataclasses import dataclass
 
 from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -35,3 +37,18 @@ async def add_event(session: AsyncSession, event: Event, *, source: str, subject
         )
     )
     return event_id
+
+
+@dataclass
+class Tx:
+    """One business transaction: the session, and events staged into the outbox with it.
+
+    HTTP use cases get one from `ServiceRuntime.transaction()`; event handlers get a
+    `MessageContext`, which is a `Tx` that also carries the envelope being handled. A use case typed
+    `tx: Tx` therefore runs unchanged from a route and from a handler."""
+
+    session: AsyncSession
+    source: str
+
+    async def publish(self, event: Event, subject: str | None = None) -> str:
+        return await add_event(self.session, event, source=self.source, subject=subject)

@@ -5,11 +5,11 @@ The domain stays framework-free; this is the one place that knows both shapes.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from functools import singledispatch
 
 from clinic_shared.events import pricing as contract
 from clinic_shared.events.base import Event as IntegrationEvent
+from clinic_shared.outbox.writer import Tx
 from pricing.adapters.reports import UNLISTED
 from pricing.domain import CompetitorReport
 from pricing.domain import events as domain
@@ -94,11 +94,8 @@ def _revoked(e: domain.DiscountRevoked, submission: CompetitorReport | None = No
                                     reason=e.reason, occurred_at=e.revoked_at)
 
 
-Publish = Callable[..., Awaitable[str]]  # Tx.publish or MessageContext.publish: (event, subject=...)
-
-
 async def publish_recorded(
-    publish: Publish, recorded: list[domain.Event], submission: CompetitorReport | None = None
+    tx: Tx, recorded: list[domain.Event], submission: CompetitorReport | None = None
 ) -> list[domain.Event]:
     """Stage an aggregate's recorded events in the outbox, in order; returns them and empties the list."""
     events = list(recorded)
@@ -106,5 +103,5 @@ async def publish_recorded(
     for e in events:
         integration = to_contract(e, submission)
         subject = getattr(integration, "discount_id" if type(e).__name__.startswith("Discount") else "report_id")
-        await publish(integration, subject=subject)
+        await tx.publish(integration, subject=subject)
     return events

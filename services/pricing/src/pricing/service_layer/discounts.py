@@ -68,7 +68,7 @@ async def revoke_discount(runtime: ServiceRuntime, discount_id: str, reason: str
             return discount
         discount.revoke(reason, utcnow())
         await repo.save(discount)
-        await publish_recorded(tx.publish, discount.events)
+        await publish_recorded(tx, discount.events)
         after_commit(tx.session, partial(metrics.discount_event, "revoked", discount))
     return discount
 
@@ -89,6 +89,6 @@ async def expire_due(runtime: ServiceRuntime, now: datetime, grace: timedelta, b
         for discount in due:
             discount.expire(now)
             await repo.save(discount)
-            await publish_recorded(tx.publish, discount.events)
+            await publish_recorded(tx, discount.events)
         after_commit(tx.session, partial(_expired, due))
     return len(due)

@@ -16,13 +16,14 @@ from functools import partial
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from clinic_shared.events.cart import OrderClaimed, OrderLine, OrderPaid, OrderRefunded
+from clinic_shared.outbox.writer import Tx
 from pricing.adapters.discounts import DiscountRepository
 from pricing.adapters.purchases import PurchaseRepository
 from pricing.adapters.reports import ReportRepository
 from pricing.domain import Discount, DiscountStateError
 from pricing.service_layer import metrics
 from pricing.service_layer.boundary import after_commit
-from pricing.service_layer.contracts import Publish, publish_recorded
+from pricing.service_layer.contracts import publish_recorded
 
 log = logging.getLogger("pricing.orders")
 
@@ -52,8 +53,9 @@ def _paid_lines(lines: list[OrderLine]) -> list[tuple[str, int, int]]:
     return [(sku, q, u) for sku, (q, u) in sorted(by_sku.items())]
 
 
-async def redeem_paid_order(session: AsyncSession, publish: Publish, order: OrderPaid) -> int:
+async def redeem_paid_order(tx: Tx, order: OrderPaid) -> int:
     """Record the purchase and redeem every discount the order used; returns how many were redeemed now."""
+    session = tx.session
     await PurchaseRepository(session).record(order.order_id, order.customer_id, order.region, order.currency,
                                              order.occurred_at.astimezone(UTC), _paid_lines(order.lines))
     lines: dict[str, list[OrderLine]] = defaultdict(list)
@@ -77,16 +79,17 @@ async def redeem_paid_order(session: AsyncSession, publish: Publish, order: Orde
             after_commit(session, partial(metrics.redeem_refused, str(why)))
             continue
         await repo.save(discount)
-        await publish_recorded(publish, discount.events)
+        await publish_recorded(tx, discount.events)
         after_commit(session, partial(_redeemed, discount, sum(ln.discount_per_unit * ln.quantity for ln in used_by)))
         redeemed += 1
     return redeemed
 
 
-async def order_refunded(session: AsyncSession, publish: Publish, event: OrderRefunded) -> int:
+async def order_refunded(tx: Tx, event: OrderRefunded) -> int:
     """A full refund gives back the unexpired discounts the order redeemed (``DiscountReinstated``) and takes the
     purchase out of the after-purchase rule; a price-match refund is recorded on its report. Returns how many
     discounts were reinstated."""
+    session = tx.session
     if event.reason == "price_match":
         stored = await ReportRepository(session).by_refund_order(event.order_id, event.report_id)
         if stored is not None and stored.report.record_refund(event.order_id, event.occurred_at.astimezone(UTC)):
@@ -101,7 +104,7 @@ async def order_refunded(session: AsyncSession, publish: Publish, event: OrderRe
     for discount in await repo.redeemed_by(event.order_id):
         if discount.reinstate(event.order_id, event.occurred_at.astimezone(UTC)):
             await repo.save(discount)
-            await publish_recorded(publish, discount.events)
+            await publish_recorded(tx, discount.events)
             after_commit(session, partial(metrics.discount_event, "reinstated", discount))
             reinstated += 1
     return reinstated

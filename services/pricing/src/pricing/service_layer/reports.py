@@ -105,7 +105,7 @@ async def _submit(runtime: ServiceRuntime, policy: PriceMatchPolicy, cmd: Report
         if discount is not None:
             await discounts.add(discount)
             after_commit(session, partial(metrics.discount_event, "granted", discount))
-        await publish_recorded(tx.publish, report.events, submission)
+        await publish_recorded(tx, report.events, submission)
         after_commit(session, partial(metrics.policy_decided, decision, submission.created_at))
     return stored
 

@@ -74,7 +74,7 @@ async def approve_report(runtime: ServiceRuntime, policy: PriceMatchPolicy, cmd:
         if discount is not None:
             await discounts.add(discount)
             after_commit(tx.session, partial(metrics.discount_event, "granted", discount))
-        await publish_recorded(tx.publish, report.events, report.submission)
+        await publish_recorded(tx, report.events, report.submission)
         after_commit(tx.session, partial(_decided_by_ops, stored, "approved"))
     return stored
 
@@ -89,7 +89,7 @@ async def reject_report(runtime: ServiceRuntime, cmd: DecideReport) -> StoredRep
         _require_other_person(stored, cmd.actor)
         report.reject(cmd.actor, cmd.reason, now=utcnow())
         await ReportRepository(tx.session).save(stored)
-        await publish_recorded(tx.publish, report.events, report.submission)
+        await publish_recorded(tx, report.events, report.submission)
         after_commit(tx.session, partial(_decided_by_ops, stored, "rejected"))
     return stored
 

@@ -20,12 +20,12 @@ subscription = Subscription("orders", ignore=[OrderPlaced, OrderPaymentFailed, O
 
 @subscription.handler
 async def on_order_paid(ctx: MessageContext, event: OrderPaid) -> None:
-    await redeem_paid_order(ctx.session, ctx.publish, event)
+    await redeem_paid_order(ctx, event)
 
 
 @subscription.handler
 async def on_order_refunded(ctx: MessageContext, event: OrderRefunded) -> None:
-    await order_refunded(ctx.session, ctx.publish, event)
+    await order_refunded(ctx, event)
 
 
 @subscription.handler
