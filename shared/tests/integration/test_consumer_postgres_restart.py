@@ -10,7 +10,6 @@ here with Debian's pg_createcluster, as root), never the shared one.
 from __future__ import annotations
 
 import asyncio
-import socket
 import subprocess
 import uuid
 from collections.abc import AsyncIterator
@@ -20,17 +19,11 @@ import pytest
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from clinic_shared.settings import ServiceSettings
-from clinic_shared.testing.infra import Infra
+from clinic_shared.testing.infra import Infra, free_port
 from clinic_shared.testing.plugin import eventually
 
 from .notes_service import Switches, build, effect_count, metadata
 from .test_consumer_faults import _letters, _note, _produce
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def _run(*cmd: str, check: bool = True) -> subprocess.CompletedProcess[str]:
@@ -42,7 +35,7 @@ def _run(*cmd: str, check: bool = True) -> subprocess.CompletedProcess[str]:
 
 @pytest.fixture
 async def private_postgres() -> AsyncIterator[tuple[str, int]]:
-    name, port = f"consumer{uuid.uuid4().hex[:6]}", _free_port()
+    name, port = f"consumer{uuid.uuid4().hex[:6]}", free_port()
     await asyncio.to_thread(_run, "pg_createcluster", "15", name, "-p", str(port), "--start",
                             "--", "--auth-local=trust", "--auth-host=scram-sha-256")
     try:
@@ -75,7 +68,7 @@ async def test_a_postgres_shutdown_and_restart_dead_letters_nothing_and_applies_
     await runtime.start()
     stopping: subprocess.Popen[str] | None = None
     try:
-        await _produce(settings, [_note("held", text="hold"), *(_note(n) for n in backlog)])
+        await _produce(settings, _note("held", text="hold"), *(_note(n) for n in backlog))
 
         async def held() -> bool:
             return Switches.attempts.get("held", 0) >= 1

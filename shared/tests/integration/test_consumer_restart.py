@@ -74,7 +74,7 @@ async def test_http_is_served_while_the_group_still_holds_a_killed_member(notes_
         checks = await runtime.readiness()
         assert checks["database"] == "ok"
         # The event waits for the group (the dead member's session), not the HTTP side.
-        await _produce(notes_settings, [_note("after-kill")])
+        await _produce(notes_settings, _note("after-kill"))
         await eventually(lambda: effect_count(runtime, "after-kill"), timeout=120)
     finally:
         await lifespan.__aexit__(None, None, None)
@@ -92,7 +92,7 @@ async def test_a_restarted_replica_with_a_stable_instance_id_takes_its_partition
 
     async def restart_and_apply() -> None:
         await runtime.start()
-        await _produce(settings, [_note("static")])
+        await _produce(settings, _note("static"))
         await eventually(lambda: effect_count(runtime, "static"), timeout=SESSION_MS / 1000)
 
     try:

@@ -61,7 +61,7 @@ async def test_a_rewind_while_the_broker_and_the_database_are_both_down_loses_no
     await runtime.start()
     try:
         # Same key, same partition, one poll: "held" waits inside its transaction.
-        await _produce(settings, [_note("held", text="hold"), _note("behind")])
+        await _produce(settings, _note("held", text="hold"), _note("behind"))
 
         async def held() -> bool:
             return Switches.attempts.get("held", 0) >= 1
@@ -76,7 +76,7 @@ async def test_a_rewind_while_the_broker_and_the_database_are_both_down_loses_no
         await asyncio.sleep(3)  # the loop resumes while the broker is still away
         await asyncio.to_thread(_kafka, "start")
         # A later record is applied and committed: a lost position would now be skipped for good.
-        await _produce(settings, [_note("later")])
+        await _produce(settings, _note("later"))
         await eventually(lambda: effect_count(runtime, "later"), timeout=120)
         await eventually(lambda: effect_count(runtime, "held"), timeout=60)
         assert await effect_count(runtime, "held") == 1

@@ -18,7 +18,7 @@ async def test_ops_list_and_replay_dead_letters_over_http_dry_run_first(notes_se
             assert (await http.get("/ops/dead-letters")).status_code == 401
             customer = auth_headers("c-1", "customer", secret=notes_settings.auth_jwt_secret)
             assert (await http.get("/ops/dead-letters", headers=customer)).status_code == 403
-            await _produce(notes_settings, [_note("bad", text="poison"), _note("good")])
+            await _produce(notes_settings, _note("bad", text="poison"), _note("good"))
             await eventually(lambda: effect_count(runtime, "good"), timeout=60)
             await eventually(lambda: _letters(notes_settings), timeout=30)
 

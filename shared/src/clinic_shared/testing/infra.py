@@ -102,8 +102,18 @@ def discover(root: Path) -> Infra:
     return infra
 
 
+_HANDED_OUT: set[int] = set()
+
+
 def free_port() -> int:
-    """A TCP port on 127.0.0.1 that nothing listens on right now (for a private part)."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+    """A TCP port on 127.0.0.1 that nothing listens on right now (for a private part), never one this
+    process was given before: the kernel hands a just-released ephemeral port out again, and a test
+    that asked for a broker port and a controller port in a row once got the same one twice (the
+    private Kafka then failed to start)."""
+    while True:
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            port = int(sock.getsockname()[1])
+        if port not in _HANDED_OUT:
+            _HANDED_OUT.add(port)
+            return port
