@@ -64,7 +64,13 @@ async def test_published_products_show_with_current_prices_and_archived_ones_dro
     want = [("ketamine-iv", [(iv, 45000, "USD")]),
             ("ketamine-troches", [(troche_100, 17900, "USD"), (troche_200, 29900, "USD")])]
     assert await eventually(lambda: _check(related, want)) == want
-    page = (await content.get(f"/articles/{article['slug']}")).json()
+
+    # The rename comes on the catalog topic, the prices on pricing's: two consumers, so the prices
+    # above can show before the ProductUpdated is applied. Wait for it too.
+    async def renamed() -> Any:
+        page = (await content.get(f"/articles/{article['slug']}")).json()
+        return page if page["related_products"][1]["name"] == "Ketamine troches (30 days)" else None
+    page = await eventually(renamed)
     assert page["related_products"][1]["name"] == "Ketamine troches (30 days)"
     assert page["related_products"][1]["id"] == troches
 
