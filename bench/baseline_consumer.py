@@ -183,7 +183,7 @@ class EventConsumer:
                 async with self._sessions() as session, session.begin():
                     if not await claim(session, self.name, envelope.id, envelope.type):
                         return "duplicate"
-                    await handler(MessageContext(session, f"/{self.service}", envelope=envelope), event)
+                    await handler(MessageContext(session, envelope, f"/{self.service}"), event)
                 self._on_commit()
         return "processed"
 
