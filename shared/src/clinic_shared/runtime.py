@@ -160,6 +160,7 @@ class ServiceRuntime:
                 service=self.service, subscription=sub, sessions=self.sessions, producer=self.producer,
                 topic_prefix=s.kafka_topic_prefix, max_attempts=s.consumer_max_attempts,
                 backoff_seconds=s.consumer_backoff_seconds, on_commit=self.relay.notify,
+                batch_transaction=s.consumer_batch_transaction,
             )
             policy.register(self._broker, s)
             self.consumers.append(policy)

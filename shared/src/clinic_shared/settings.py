@@ -57,6 +57,8 @@ class ServiceSettings(BaseSettings):
     # Consumer policy: attempts before a message goes to the DLQ, and the first backoff.
     consumer_max_attempts: int = Field(4, validation_alias="CONSUMER_MAX_ATTEMPTS")
     consumer_backoff_seconds: float = Field(0.2, validation_alias="CONSUMER_BACKOFF_SECONDS")
+    # PostgreSQL: a polled batch in one transaction, a savepoint per record (decision 0015).
+    consumer_batch_transaction: bool = Field(True, validation_alias="CONSUMER_BATCH_TRANSACTION")
     run_consumers: bool = Field(True, validation_alias="RUN_CONSUMERS")
     # Topics: 1 and 1 on a single local broker; production runs 3 and 2 (acks=all then means two
     # copies before an ack, and one broker can be lost without refusing writes).

@@ -69,6 +69,9 @@ async def count_effect(ctx: MessageContext, event: Event) -> None:
     Switches.attempts[event.note_id] = Switches.attempts.get(event.note_id, 0) + 1
     if event.text == "poison" and Switches.poison_fails:
         raise RuntimeError(f"cannot handle note {event.note_id}")
+    if event.text == "half" and Switches.poison_fails:
+        await _bump(ctx, effects, event.note_id)  # written, then the handler fails: it must not stay
+        raise RuntimeError(f"half-applied note {event.note_id}")
     if event.text == "timeout":
         raise TimeoutError(f"an outside call timed out for note {event.note_id}")
     if event.text == "hold" and Switches.hold is not None:

@@ -6,9 +6,15 @@ AckPolicy.MANUAL. For each polled batch, record by record:
 - decode the CloudEvent; a record that cannot be read, or whose type the subscription neither
   handles nor declares ignored, goes to the DLQ with the reason (no retry can fix it);
 - a replayed dead letter meant for another group is skipped;
-- otherwise, in ONE database transaction, claim the event id in the inbox and run the typed
-  handler (which may stage outbox events); a failure is retried with exponential backoff a
-  bounded number of times, then dead-lettered to `<topic>.dlq` with its origin in headers;
+- otherwise claim the event id in the inbox and run the typed handler (which may stage outbox
+  events) in the same database transaction as its effect. On PostgreSQL the records of a batch
+  share ONE transaction, each in its own SAVEPOINT: a handler that fails is rolled back to its
+  savepoint, the records before it are committed, and it is retried alone (exponential backoff, a
+  bounded number of times) and then dead-lettered to `<topic>.dlq` with its origin in headers;
+  the rest of the batch goes on in a new transaction. A record to dead-letter also commits the
+  records before it first, so a dead letter is never sent for a batch that may still roll back.
+  On SQLite (one process, whose driver cannot nest a savepoint in a deferred transaction) every
+  record has its own transaction;
 - the database being away is never the message's fault: on an outage (see `outages`), or when
   the database does not answer the check made before any dead letter, the batch stops, every
   partition is rewound to its first unconfirmed record (local seek, no broker call) and the
@@ -85,7 +91,7 @@ class ConsumerPolicy:
         self, *, service: str, subscription: Subscription, sessions: async_sessionmaker[AsyncSession],
         producer: Any, topic_prefix: str = "", max_attempts: int = 4, backoff_seconds: float = 0.2,
         dlq_attempts: int = 5, dlq_timeout: float = 30.0, outage_backoff_max: float = 5.0,
-        on_commit: Callable[[], None] = lambda: None,
+        on_commit: Callable[[], None] = lambda: None, batch_transaction: bool = True,
     ) -> None:
         self.service = service
         self.name = f"{service}.{subscription.name}"
@@ -102,6 +108,10 @@ class ConsumerPolicy:
         self._dlq_timeout = dlq_timeout
         self._outage_backoff_max = outage_backoff_max
         self._on_commit = on_commit
+        # One transaction per batch needs real savepoints: PostgreSQL's (docs/decisions/0015).
+        bind = getattr(sessions, "kw", {}).get("bind")
+        self.batch_transaction = batch_transaction and getattr(
+            getattr(bind, "dialect", None), "name", None) == "postgresql"
         # Health: when the loop last finished a batch, since when it is inside one, and why it waits.
         self.started = False
         self.last_batch_at = time.monotonic()
@@ -143,20 +153,29 @@ class ConsumerPolicy:
         for r in batch:
             first.setdefault(TopicPartition(r.topic, r.partition), r.offset)
         stopped: set[TopicPartition] = set()
+        segment = _Segment(self) if self.batch_transaction else None
         try:
             for record in batch:
                 tp = TopicPartition(record.topic, record.partition)
                 if tp in stopped or tp in self.paused:
                     continue
                 try:
-                    await self.handle_record(record)
+                    if segment is None:
+                        await self.handle_record(record)
+                        done[tp] = record.offset + 1
+                    else:
+                        await self._handle_in_segment(segment, record, done)
                 except _Parked:
                     stopped.add(tp)
                     await self._pause(consumer, tp, record.offset)
                     continue
-                done[tp] = record.offset + 1
+            if segment is not None:
+                await segment.commit(done)
         except (Outage, Exception) as exc:
-            # An outage, or a fault of the policy itself: never go on past unconfirmed records.
+            # An outage, or a fault of the policy itself: never go on past unconfirmed records. The
+            # open segment rolls back; its records are read again (the inbox keeps them once).
+            if segment is not None:
+                await segment.abandon()  # before waiting: release its connection and its locks
             if not isinstance(exc, Outage):
                 log.exception("consumer policy failed on a batch; rewinding", extra={"consumer": self.name})
             await self._commit(consumer, done)
@@ -165,6 +184,8 @@ class ConsumerPolicy:
             return
         finally:
             self.busy_since = None
+            if segment is not None:
+                await segment.abandon()
         await self._commit(consumer, done)
         self.last_batch_at = time.monotonic()
         CONSUMER_LAST_BATCH.labels(self.service, self.name).set(time.time())
@@ -227,36 +248,17 @@ class ConsumerPolicy:
 
     # -- a record ---------------------------------------------------------------------------------
     async def handle_record(self, record: ConsumerRecord) -> str:
-        """Process one record under the policy; returns the outcome (for metrics and tests).
-        Raises Outage when the record must be read again once the database answers."""
+        """Process one record under the policy, in a transaction of its own; returns the outcome
+        (for metrics and tests). Raises Outage when the record must be read again once the
+        database answers."""
         topic = record.topic
-        # Before decoding: an unreadable replayed letter meant for another group is not ours to judge.
-        target = next((v for k, v in record.headers or [] if k == REPLAY_GROUP_HEADER), None)
-        if target is not None and target != self.name.encode():
-            return self._count(topic, "replay_for_other_group")
-        try:
-            envelope = decode(record.headers, record.key, record.value)
-        except EnvelopeError as exc:
-            return await self._dead_letter(record, exc)
-        found = self._handlers.get(envelope.type)
-        if found is None:
-            if envelope.type in self.subscription.ignored:
-                return self._count(topic, "ignored")
-            return await self._dead_letter(record, PermanentError(
-                f"unknown event type {envelope.type} on {topic} for {self.name}"))
-        cls, handler = found
-        try:
-            event = cls.model_validate(envelope.data)
-        except ValidationError as exc:
-            return await self._dead_letter(record, exc)
-        with tracer().start_as_current_span(
-            f"{topic} process", context=context_from_headers(envelope.extra_headers), kind=SpanKind.CONSUMER,
-            attributes={
-                "messaging.system": "kafka", "messaging.destination.name": topic,
-                "messaging.message.id": envelope.id, "messaging.consumer.group.name": self.name,
-                "cloudevents.event_type": envelope.type,
-            },
-        ):
+        read = self._read(record)
+        if isinstance(read, str):
+            return self._count(topic, read)
+        if isinstance(read, BaseException):
+            return await self._dead_letter(record, read)
+        envelope, event, handler = read
+        with self._span(topic, envelope):
             try:
                 outcome = await self._apply_with_retries(envelope, event, handler, topic)
             except Exception as exc:
@@ -265,13 +267,89 @@ class ConsumerPolicy:
                 return await self._dead_letter(record, exc)
         return self._count(topic, outcome)
 
+    async def _handle_in_segment(self, segment: _Segment, record: ConsumerRecord,
+                                 done: dict[TopicPartition, int]) -> None:
+        """Process one record inside the batch's open transaction (a savepoint of its own). Whatever
+        cannot stay in it (a dead letter, a failed handler's retries) first commits the records
+        before it, then runs alone, as `handle_record` does."""
+        topic, tp = record.topic, TopicPartition(record.topic, record.partition)
+        read = self._read(record)
+        if isinstance(read, str):
+            segment.confirm(tp, record.offset + 1, topic, read)
+            return
+        if isinstance(read, BaseException):
+            await segment.commit(done)
+            await self._dead_letter(record, read)
+            done[tp] = record.offset + 1
+            return
+        envelope, event, handler = read
+        with self._span(topic, envelope):
+            try:
+                outcome = await segment.apply(envelope, event, handler)
+            except Exception as exc:
+                if is_outage(exc):
+                    raise Outage(str(exc)) from exc
+                # Rolled back to its savepoint: commit the records before it, then this one alone.
+                await segment.commit(done)
+                try:
+                    if not _retriable(exc) or self._max_attempts <= 1:
+                        raise
+                    CONSUMER_RETRIES.labels(self.service, topic).inc()
+                    await asyncio.sleep(self._backoff)
+                    outcome = await self._apply_with_retries(envelope, event, handler, topic,
+                                                             attempts=self._max_attempts - 1, retried=True)
+                except Exception as alone:
+                    if is_outage(alone):
+                        raise Outage(str(alone)) from alone
+                    await self._dead_letter(record, alone)
+                    done[tp] = record.offset + 1
+                    return
+                self._count(topic, outcome)
+                done[tp] = record.offset + 1
+                return
+        segment.confirm(tp, record.offset + 1, topic, outcome)
+
+    def _read(self, record: ConsumerRecord) -> str | BaseException | tuple[Envelope, Event, Handler]:
+        """What to do with a record: an outcome needing no handler ("ignored", ...), the reason to
+        dead-letter it, or the envelope, the typed event and its handler."""
+        # Before decoding: an unreadable replayed letter meant for another group is not ours to judge.
+        target = next((v for k, v in record.headers or [] if k == REPLAY_GROUP_HEADER), None)
+        if target is not None and target != self.name.encode():
+            return "replay_for_other_group"
+        try:
+            envelope = decode(record.headers, record.key, record.value)
+        except EnvelopeError as exc:
+            return exc
+        found = self._handlers.get(envelope.type)
+        if found is None:
+            if envelope.type in self.subscription.ignored:
+                return "ignored"
+            return PermanentError(f"unknown event type {envelope.type} on {record.topic} for {self.name}")
+        cls, handler = found
+        try:
+            event = cls.model_validate(envelope.data)
+        except ValidationError as exc:
+            return exc
+        return envelope, event, handler
+
+    def _span(self, topic: str, envelope: Envelope) -> Any:
+        return tracer().start_as_current_span(
+            f"{topic} process", context=context_from_headers(envelope.extra_headers), kind=SpanKind.CONSUMER,
+            attributes={
+                "messaging.system": "kafka", "messaging.destination.name": topic,
+                "messaging.message.id": envelope.id, "messaging.consumer.group.name": self.name,
+                "cloudevents.event_type": envelope.type,
+            },
+        )
+
     def _count(self, topic: str, outcome: str) -> str:
         CONSUMER_MESSAGES.labels(self.service, topic, outcome).inc()
         return outcome
 
-    async def _apply_with_retries(self, envelope: Envelope, event: Event, handler: Handler, topic: str) -> str:
+    async def _apply_with_retries(self, envelope: Envelope, event: Event, handler: Handler, topic: str, *,
+                                  attempts: int | None = None, retried: bool = False) -> str:
         async for attempt in AsyncRetrying(
-            stop=stop_after_attempt(self._max_attempts),
+            stop=stop_after_attempt(self._max_attempts if attempts is None else attempts),
             wait=wait_exponential(multiplier=self._backoff, max=5),
             # Never retry: a permanent error, an outage (rewind and wait instead), a cancellation
             # (tenacity would retry it, and stopping would wait forever on this task).
@@ -279,7 +357,7 @@ class ConsumerPolicy:
             reraise=True,
         ):
             with attempt:
-                if attempt.retry_state.attempt_number > 1:
+                if retried or attempt.retry_state.attempt_number > 1:
                     CONSUMER_RETRIES.labels(self.service, topic).inc()
                 async with self._sessions() as session, session.begin():
                     if not await claim(session, self.name, envelope.id, envelope.type):
@@ -346,6 +424,63 @@ class ConsumerPolicy:
     def heartbeat_age(self) -> float:
         """Seconds inside the current batch (or outage wait); 0 when idle between polls."""
         return 0.0 if self.busy_since is None else time.monotonic() - self.busy_since
+
+
+class _Segment:
+    """The records of a batch applied in one open transaction, each in its savepoint, not yet
+    committed: their offsets and outcomes are confirmed only by `commit`."""
+
+    def __init__(self, policy: ConsumerPolicy) -> None:
+        self._policy = policy
+        self._session: AsyncSession | None = None
+        self._positions: dict[TopicPartition, int] = {}
+        self._outcomes: list[tuple[str, str]] = []
+
+    async def apply(self, envelope: Envelope, event: Event, handler: Handler) -> str:
+        policy = self._policy
+        if self._session is None:
+            self._session = policy._sessions()
+            await self._session.begin()
+        session = self._session
+        async with session.begin_nested():
+            if not await claim(session, policy.name, envelope.id, envelope.type):
+                return "duplicate"
+            await handler(MessageContext(session, f"/{policy.service}", envelope=envelope), event)
+        return "processed"
+
+    def confirm(self, tp: TopicPartition, next_offset: int, topic: str, outcome: str) -> None:
+        """Done once the transaction commits (at once when nothing is open)."""
+        self._positions[tp] = next_offset
+        self._outcomes.append((topic, outcome))
+
+    async def commit(self, done: dict[TopicPartition, int]) -> None:
+        """Commit the open transaction; then its records count as done (offsets may pass them)."""
+        session, self._session = self._session, None
+        if session is not None:
+            try:
+                await session.commit()
+            except Exception as exc:
+                with _suppress_ctx(Exception):
+                    await session.close()
+                if is_outage(exc):
+                    raise Outage(str(exc)) from exc
+                raise
+            await session.close()
+            self._policy._on_commit()
+        done.update(self._positions)
+        for topic, outcome in self._outcomes:
+            self._policy._count(topic, outcome)
+        self._positions.clear()
+        self._outcomes.clear()
+
+    async def abandon(self) -> None:
+        """Roll back what was not committed (an outage, a cancellation): it is read again."""
+        session, self._session = self._session, None
+        self._positions.clear()
+        self._outcomes.clear()
+        if session is not None:
+            with _suppress_ctx(Exception):
+                await session.close()
 
 
 class _InMemory:
