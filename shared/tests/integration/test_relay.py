@@ -478,3 +478,40 @@ async def test_readyz_turns_503_while_the_relay_producer_is_wedged_and_green_aga
     assert red["checks"]["outbox_relay"].startswith("stuck") and red["checks"]["broker"] == "ok"
     assert green["checks"]["outbox_relay"] == "ok"
 
+
+
+async def test_a_drain_is_one_claim_and_one_mark_statement_and_a_relay_whose_lock_is_gone_claims_nothing(
+    notes_settings: ServiceSettings,
+) -> None:
+    """Issue #12: the relay claims a batch in one statement (which checks the advisory lock itself) and
+    marks it in one; before, it took four statements and two transactions. A leader whose lock session
+    was ended claims nothing, even before it notices (the statement's own check)."""
+    from clinic_shared.testing.statements import statements
+
+    topic = notes_settings.kafka_topic_prefix + TOPIC
+    await ensure_topics(notes_settings.kafka_bootstrap_servers, [topic], 3)
+    async with database(notes_settings) as sessions:
+        await stage(sessions, *[(f"k{i % 3}", f"t{i:02d}") for i in range(30)])
+        relay = relay_for(notes_settings, sessions)
+        try:
+            assert await relay.leadership.refresh()
+            with statements(sessions.kw["bind"]) as seen:
+                assert await relay.drain_once() == 30
+            assert [s.split(None, 1)[0] for s in seen] == ["UPDATE", "UPDATE"], seen
+            assert "RETURNING" in seen[0]
+            assert {r.state for r in await rows(sessions)} == {db.STATE_PUBLISHED}
+            by_key = texts_by_key(await read_topic(notes_settings.kafka_bootstrap_servers, topic, expect=30))
+            assert by_key == {f"k{j}": [f"t{i:02d}" for i in range(30) if i % 3 == j] for j in range(3)}
+
+            await stage(sessions, ("k0", "after"))
+            admin = await asyncpg.connect(notes_settings.database_url.replace("+asyncpg", ""))
+            try:
+                await admin.execute("SELECT pg_terminate_backend($1)", relay.leadership.backend_pid)
+            finally:
+                await admin.close()
+            await asyncio.sleep(0.5)
+            assert relay.leadership.backend_pid is not None  # it has not noticed yet
+            assert await relay.drain_once() == 0
+            assert [r.state for r in await rows(sessions)][-1] == db.STATE_PENDING
+        finally:
+            await relay.close()

@@ -10,8 +10,8 @@ The rules (docs/decisions/0006-relay-leases-and-leader.md):
 - One sender per service database: on PostgreSQL the relay sends only while it holds a session-level
   advisory lock on a dedicated connection (`Leadership`); followers try for it every poll interval,
   and a leader whose connection is gone stops at once. On SQLite (one process) it always leads.
-- No row lock across network I/O: a drain claims rows with a lease in one short transaction, sends
-  after the commit, and marks the outcome in another short transaction.
+- No row lock across network I/O: a drain claims rows with a lease in one autocommitted statement
+  (which also checks the lock), sends, and marks the outcome in one statement per kind of outcome.
 - Errors are per row: a row that fails is recorded (`attempts`, `last_error`); only the later rows of
   the same key (topic + key) wait behind it, every other key goes on. A row whose own failures reach
   `max_attempts` is parked, and the later rows of its key stay behind it until it is retried.
@@ -31,7 +31,7 @@ import os
 import socket
 import time
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import AsyncIterator, Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -152,21 +152,6 @@ class Leadership:
                 with contextlib.suppress(Exception):
                     await conn.close()
         return self._conn is not None
-
-    async def still_held(self, session: AsyncSession) -> bool:
-        """Checked inside each claim transaction: our leader session still holds the lock right now."""
-        if not self._pg:
-            return True
-        if self._conn is None or self.backend_pid is None:
-            return False
-        held = (await session.execute(
-            text("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted AND pid = :pid"),
-            {"pid": self.backend_pid},
-        )).scalar_one()
-        if not held:
-            log.warning("outbox relay's advisory lock is gone; it stops sending")
-            await self.release()
-        return bool(held)
 
     async def release(self) -> None:
         conn, self._conn, self.backend_pid = self._conn, None, None
@@ -298,30 +283,43 @@ class OutboxRelay:
         return len(outcome.published)
 
     async def _claim(self) -> list[Any]:
+        """Lease the next batch in ONE autocommitted statement: `UPDATE ... RETURNING` of the first
+        pending rows in id order that no parked row of their key holds back. On PostgreSQL the
+        statement also checks that our leader session holds the advisory lock at that moment, so a
+        relay that lost it claims nothing (its next `refresh()` then finds the connection gone)."""
         now = utcnow()
-        async with self._sessions() as session, session.begin():
-            if not await self.leadership.still_held(session):
+        ahead = OUTBOX.alias("ahead")
+        parked_ahead = exists().where(and_(
+            ahead.c.state == STATE_PARKED, ahead.c.topic == OUTBOX.c.topic, ahead.c.key == OUTBOX.c.key,
+            ahead.c.id < OUTBOX.c.id,
+        ))
+        # Another owner's lease does not hold us up: only the leader claims (checked in this very
+        # statement), so a lease of another owner is a former leader's, which is dead or has lost its
+        # lock. Its sends still in flight can only be copies of rows we now send again in id order: the
+        # first copy of each event keeps per-key order and consumers drop the rest by id. (Waiting out
+        # the lease instead left a SIGKILLed leader's rows undelivered for up to 35 s after a restart.)
+        batch = (select(OUTBOX.c.id).where(OUTBOX.c.state == STATE_PENDING, ~parked_ahead)
+                 .order_by(OUTBOX.c.id).limit(self._batch).scalar_subquery())
+        stmt = update(OUTBOX).where(OUTBOX.c.id.in_(batch))
+        if self.leadership.shared:
+            pid = self.leadership.backend_pid
+            if pid is None:
                 return []
-            ahead = OUTBOX.alias("ahead")
-            parked_ahead = exists().where(and_(
-                ahead.c.state == STATE_PARKED, ahead.c.topic == OUTBOX.c.topic, ahead.c.key == OUTBOX.c.key,
-                ahead.c.id < OUTBOX.c.id,
-            ))
-            stmt = (select(OUTBOX).where(OUTBOX.c.state == STATE_PENDING, ~parked_ahead)
-                    .order_by(OUTBOX.c.id).limit(self._batch))
-            candidates = (await session.execute(stmt)).all()
-            # Another owner's lease does not hold us up: only the leader claims (checked above in this very
-            # transaction), so a lease of another owner is a former leader's, which is dead or has lost its
-            # lock. Its sends still in flight can only be copies of rows we now send again in id order: the
-            # first copy of each event keeps per-key order and consumers drop the rest by id. (Waiting out
-            # the lease instead left a SIGKILLed leader's rows undelivered for up to 35 s after a restart.)
-            claimed = list(candidates)
-            if claimed:
-                await session.execute(
-                    update(OUTBOX).where(OUTBOX.c.id.in_([r.id for r in claimed]))
-                    .values(lease_owner=self.owner, lease_until=now + self._lease)
-                )
-        return claimed
+            stmt = stmt.where(text(
+                "EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND granted AND pid = :leader_pid)"
+            ).bindparams(leader_pid=pid))
+        stmt = stmt.values(lease_owner=self.owner, lease_until=now + self._lease).returning(*OUTBOX.c)
+        async with self._autocommit() as conn:
+            claimed = (await conn.execute(stmt)).all()
+        return sorted(claimed, key=lambda r: r.id)  # RETURNING keeps no order
+
+    @contextlib.asynccontextmanager
+    async def _autocommit(self) -> AsyncIterator[AsyncConnection]:
+        """A pooled connection whose every statement is its own transaction: no BEGIN/COMMIT round
+        trips for the relay's one-statement claim and marks."""
+        async with self._sessions() as session:
+            conn = await session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+            yield conn
 
     async def _send_all(self, rows: list[Any]) -> _Outcome:
         out = _Outcome()
@@ -380,23 +378,26 @@ class OutboxRelay:
         return out
 
     async def _mark(self, rows: list[Any], out: _Outcome) -> None:
+        """Record the outcome: the published rows in one statement, the held ones in another; the
+        rare failed rows one by one. Each statement stands alone (autocommit): a mark lost to a crash
+        only makes the row be sent again, and consumers drop the copy by its id."""
         now = utcnow()
         clear = {"lease_owner": None, "lease_until": None}
-        async with self._sessions() as session, session.begin():
+        async with self._autocommit() as conn:
             if out.published:
-                await session.execute(update(OUTBOX).where(OUTBOX.c.id.in_(out.published))
-                                      .values(state=STATE_PUBLISHED, published_at=now, **clear))
+                await conn.execute(update(OUTBOX).where(OUTBOX.c.id.in_(out.published))
+                                   .values(state=STATE_PUBLISHED, published_at=now, **clear))
             for row_id, exc in out.rejected.items():
-                await session.execute(update(OUTBOX).where(OUTBOX.c.id == row_id).values(
+                await conn.execute(update(OUTBOX).where(OUTBOX.c.id == row_id).values(
                     attempts=OUTBOX.c.attempts + 1, last_error=_describe(exc),
                     state=case((OUTBOX.c.attempts + 1 >= self._max_attempts, STATE_PARKED), else_=STATE_PENDING),
                     **clear,
                 ))
             for row_id, exc in out.outage.items():
-                await session.execute(update(OUTBOX).where(OUTBOX.c.id == row_id)
-                                      .values(last_error=_describe(exc), **clear))
+                await conn.execute(update(OUTBOX).where(OUTBOX.c.id == row_id)
+                                   .values(last_error=_describe(exc), **clear))
             if out.held:
-                await session.execute(update(OUTBOX).where(OUTBOX.c.id.in_(out.held)).values(**clear))
+                await conn.execute(update(OUTBOX).where(OUTBOX.c.id.in_(out.held)).values(**clear))
         for row_id, exc in out.rejected.items():
             log.warning("outbox row rejected", extra={"row_id": row_id, "error": _describe(exc)})
 
