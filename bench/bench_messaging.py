@@ -2,7 +2,7 @@
 
     make bench        (or: uv run python bench/bench_messaging.py --events 3000)
 
-Five measurements, each over N events of ~300 bytes:
+Seven measurements, each over N events of ~300 bytes:
   raw_produce      aiokafka producer (acks=all, idempotent), send + wait for every ack
   outbox_publish   one business transaction per event on PostgreSQL (outbox row), relay to Kafka:
                    from the first commit to the last broker ack
@@ -12,7 +12,11 @@ Five measurements, each over N events of ~300 bytes:
                    bench/baseline_consumer.py, hand-written aiokafka loop): inbox + effect in one
                    PostgreSQL transaction per event, offsets committed per partition batch
   policy_consume   the consumer policy now (clinic_shared.messaging.policy): a FastStream batch
-                   subscriber, same transaction per event, the batch's offsets committed once
+                   subscriber, a polled batch in one transaction with a savepoint per event
+                   (decision 0015), the batch's offsets committed once
+  policy_consume_per_event
+                   the same policy with CONSUMER_BATCH_TRANSACTION off: one transaction per event
+  outbox_drain     the relay alone: N rows committed beforehand, from the wake-up to the last mark
 Prints a table and writes JSON under var/bench/. The ratios matter more than the absolute numbers:
 these machines are shared and noisy.
 """
@@ -48,6 +52,8 @@ metadata = db.new_metadata()
 effects = Table("bench_effects", metadata, Column("id", String(64), primary_key=True), Column("n", Integer))
 baseline_effects = Table("bench_effects_baseline", metadata, Column("id", String(64), primary_key=True),
                          Column("n", Integer))
+per_event_effects = Table("bench_effects_per_event", metadata, Column("id", String(64), primary_key=True),
+                          Column("n", Integer))
 
 
 class BenchEvent(Event):
@@ -98,6 +104,35 @@ async def outbox_publish(bootstrap: str, prefix: str, url: str, events: list[Ben
             await asyncio.sleep(0.01)
     finally:
         task.cancel()
+        await relay.close()
+        await producer.stop()
+        await engine.dispose()
+
+
+async def outbox_drain(bootstrap: str, prefix: str, url: str, events: list[BenchEvent]) -> float:
+    """The relay alone: every row committed first (one transaction), then timed from the wake-up until
+    the broker acknowledged and the relay marked the last one."""
+    engine = db.create_engine(url)
+    sessions = db.sessionmaker(engine)
+    async with sessions() as s, s.begin():
+        await s.execute(db.OUTBOX.delete())
+        for e in events:
+            await add_event(s, e, source="/bench")
+    producer = new_producer(bootstrap, "bench-drain")
+    await producer.start()
+    relay = OutboxRelay(service="bench", sessions=sessions, producer=producer, topic_prefix=prefix)
+    try:
+        if not await relay.leadership.refresh():
+            raise RuntimeError("the bench relay could not take the outbox lock")
+        started = time.perf_counter()
+        while await relay.drain_once():
+            pass
+        async with sessions() as s:
+            left = (await s.execute(select(db.OUTBOX.c.id).where(db.OUTBOX.c.published_at.is_(None)).limit(1))).first()
+        if left is not None:
+            raise RuntimeError("the relay stopped with rows unsent")
+        return time.perf_counter() - started
+    finally:
         await relay.close()
         await producer.stop()
         await engine.dispose()
@@ -155,26 +190,28 @@ async def policy_consume_baseline(bootstrap: str, prefix: str, url: str, n: int)
         await engine.dispose()
 
 
-async def policy_consume(bootstrap: str, prefix: str, url: str, n: int) -> float:
+async def policy_consume(bootstrap: str, prefix: str, url: str, n: int, *, batch: bool = True) -> float:
     engine = db.create_engine(url)
     sessions = db.sessionmaker(engine)
     producer = new_producer(bootstrap, "bench-policy")
     await producer.start()
-    subscription = Subscription("effects")
+    # Its own group (and table) per variant: each reads the topic from the start.
+    subscription = Subscription("effects" if batch else "effects-per-event")
+    table = effects if batch else per_event_effects
 
     @subscription.handler
     async def handle(ctx: MessageContext, event: BenchEvent) -> None:
-        await ctx.session.execute(pg_insert(effects).values(id=event.id, n=1).on_conflict_do_nothing())
+        await ctx.session.execute(pg_insert(table).values(id=event.id, n=1).on_conflict_do_nothing())
 
     settings = ServiceSettings(kafka_bootstrap_servers=bootstrap, kafka_topic_prefix=prefix, environment="test")
     broker = new_broker(settings, "bench")
     policy = ConsumerPolicy(service="bench", subscription=subscription, sessions=sessions, producer=producer,
-                            topic_prefix=prefix)
+                            topic_prefix=prefix, batch_transaction=batch)
     policy.register(broker, settings)
     # Timed like the baseline: from the joined consumer's start to the last effect.
     await start_in_background(broker, [policy])
     try:
-        return await _wait_for_effects(sessions, effects, n)
+        return await _wait_for_effects(sessions, table, n)
     finally:
         await broker.stop()
         await producer.stop()
@@ -201,9 +238,11 @@ async def main(n: int, out_dir: Path) -> dict[str, Any]:
         results = {
             "raw_produce": await raw_produce(bootstrap, raw_topic, events),
             "outbox_publish": await outbox_publish(bootstrap, prefix, url, events),
+            "outbox_drain": await outbox_drain(bootstrap, prefix, url, events),
             "raw_consume": await raw_consume(bootstrap, raw_topic, n),
             "policy_consume_baseline": await policy_consume_baseline(bootstrap, prefix, url, n),
             "policy_consume": await policy_consume(bootstrap, prefix, url, n),
+            "policy_consume_per_event": await policy_consume(bootstrap, prefix, url, n, batch=False),
         }
     finally:
         conn = await asyncpg.connect(admin_url)
@@ -214,7 +253,10 @@ async def main(n: int, out_dir: Path) -> dict[str, Any]:
         "when": datetime.now(UTC).isoformat(), "events": n, "machine": platform.node(), "cpus": os.cpu_count(),
         "results": rows,
         "ratios": {"outbox_publish_vs_raw_produce": round(results["outbox_publish"] / results["raw_produce"], 2),
+                   "outbox_drain_vs_raw_produce": round(results["outbox_drain"] / results["raw_produce"], 2),
                    "policy_consume_vs_raw_consume": round(results["policy_consume"] / results["raw_consume"], 2),
+                   "policy_consume_vs_per_event": round(
+                       results["policy_consume"] / results["policy_consume_per_event"], 2),
                    "policy_consume_vs_baseline": round(
                        results["policy_consume"] / results["policy_consume_baseline"], 2)},
     }

@@ -49,7 +49,7 @@ from tenacity import AsyncRetrying, retry_if_exception, stop_after_attempt, wait
 from clinic_shared.events.base import Event, utcnow
 from clinic_shared.events.envelope import Envelope, EnvelopeError, decode
 from clinic_shared.events.topics import dlq_of
-from clinic_shared.messaging.inbox import claim
+from clinic_shared.messaging.inbox import claim, claim_many, unclaim
 from clinic_shared.messaging.kafka import subscriber_options
 from clinic_shared.messaging.outages import database_answers, is_outage
 from clinic_shared.messaging.parking import park
@@ -82,6 +82,11 @@ class Producer:
 
     async def send_and_wait(self, topic: str, value: bytes | None = None, key: bytes | None = None,
                             headers: list[tuple[str, bytes]] | None = None) -> Any: ...
+
+
+# What reading a record gives: an outcome needing no handler, the reason to dead-letter it, or the
+# envelope, the typed event and its handler.
+_Read = str | BaseException | tuple[Envelope, Event, Handler]
 
 
 class ConsumerPolicy:
@@ -155,7 +160,10 @@ class ConsumerPolicy:
         stopped: set[TopicPartition] = set()
         segment = _Segment(self) if self.batch_transaction else None
         try:
-            for record in batch:
+            # Reading a record (decoding, validating) touches nothing: done once, up front, so that a
+            # segment can claim the inbox ids of the records ahead of it in one statement.
+            reads = [self._read(r) for r in batch] if segment is not None else []
+            for index, record in enumerate(batch):
                 tp = TopicPartition(record.topic, record.partition)
                 if tp in stopped or tp in self.paused:
                     continue
@@ -164,7 +172,7 @@ class ConsumerPolicy:
                         await self.handle_record(record)
                         done[tp] = record.offset + 1
                     else:
-                        await self._handle_in_segment(segment, record, done)
+                        await self._handle_in_segment(segment, record, reads, index, done)
                 except _Parked:
                     stopped.add(tp)
                     await self._pause(consumer, tp, record.offset)
@@ -267,13 +275,13 @@ class ConsumerPolicy:
                 return await self._dead_letter(record, exc)
         return self._count(topic, outcome)
 
-    async def _handle_in_segment(self, segment: _Segment, record: ConsumerRecord,
-                                 done: dict[TopicPartition, int]) -> None:
+    async def _handle_in_segment(self, segment: _Segment, record: ConsumerRecord, reads: list[_Read],
+                                 index: int, done: dict[TopicPartition, int]) -> None:
         """Process one record inside the batch's open transaction (a savepoint of its own). Whatever
         cannot stay in it (a dead letter, a failed handler's retries) first commits the records
         before it, then runs alone, as `handle_record` does."""
         topic, tp = record.topic, TopicPartition(record.topic, record.partition)
-        read = self._read(record)
+        read = reads[index]
         if isinstance(read, str):
             segment.confirm(tp, record.offset + 1, topic, read)
             return
@@ -285,7 +293,7 @@ class ConsumerPolicy:
         envelope, event, handler = read
         with self._span(topic, envelope):
             try:
-                outcome = await segment.apply(envelope, event, handler)
+                outcome = await segment.apply(envelope, event, handler, ahead=reads[index:])
             except Exception as exc:
                 if is_outage(exc):
                     raise Outage(str(exc)) from exc
@@ -309,7 +317,7 @@ class ConsumerPolicy:
                 return
         segment.confirm(tp, record.offset + 1, topic, outcome)
 
-    def _read(self, record: ConsumerRecord) -> str | BaseException | tuple[Envelope, Event, Handler]:
+    def _read(self, record: ConsumerRecord) -> _Read:
         """What to do with a record: an outcome needing no handler ("ignored", ...), the reason to
         dead-letter it, or the envelope, the typed event and its handler."""
         # Before decoding: an unreadable replayed letter meant for another group is not ours to judge.
@@ -428,24 +436,37 @@ class ConsumerPolicy:
 
 class _Segment:
     """The records of a batch applied in one open transaction, each in its savepoint, not yet
-    committed: their offsets and outcomes are confirmed only by `commit`."""
+    committed: their offsets and outcomes are confirmed only by `commit`.
+
+    When it opens, the segment claims the inbox ids of every record ahead in the batch in one
+    statement; a record is applied only if its id was claimed then (and not yet applied). Claims of
+    records not applied by the time it commits (a failed handler, a dead letter, the records after
+    them) are taken back in the same transaction, so those records are claimed again when handled."""
 
     def __init__(self, policy: ConsumerPolicy) -> None:
         self._policy = policy
         self._session: AsyncSession | None = None
+        self._claimed: set[str] = set()  # claimed by this transaction, not applied yet
         self._positions: dict[TopicPartition, int] = {}
         self._outcomes: list[tuple[str, str]] = []
 
-    async def apply(self, envelope: Envelope, event: Event, handler: Handler) -> str:
+    async def apply(self, envelope: Envelope, event: Event, handler: Handler, *, ahead: list[_Read]) -> str:
         policy = self._policy
         if self._session is None:
             self._session = policy._sessions()
             await self._session.begin()
+            self._claimed = await claim_many(self._session, policy.name, [
+                (r[0].id, r[0].type) for r in ahead if isinstance(r, tuple)])
         session = self._session
-        async with session.begin_nested():
-            if not await claim(session, policy.name, envelope.id, envelope.type):
-                return "duplicate"
-            await handler(MessageContext(session, f"/{policy.service}", envelope=envelope), event)
+        if envelope.id not in self._claimed:
+            return "duplicate"  # processed before, or earlier in this batch
+        self._claimed.discard(envelope.id)
+        try:
+            async with session.begin_nested():
+                await handler(MessageContext(session, f"/{policy.service}", envelope=envelope), event)
+        except BaseException:
+            self._claimed.add(envelope.id)  # not applied: its claim is taken back at the commit
+            raise
         return "processed"
 
     def confirm(self, tp: TopicPartition, next_offset: int, topic: str, outcome: str) -> None:
@@ -456,8 +477,10 @@ class _Segment:
     async def commit(self, done: dict[TopicPartition, int]) -> None:
         """Commit the open transaction; then its records count as done (offsets may pass them)."""
         session, self._session = self._session, None
+        claimed, self._claimed = self._claimed, set()
         if session is not None:
             try:
+                await unclaim(session, self._policy.name, claimed)
                 await session.commit()
             except Exception as exc:
                 with _suppress_ctx(Exception):
@@ -476,6 +499,7 @@ class _Segment:
     async def abandon(self) -> None:
         """Roll back what was not committed (an outage, a cancellation): it is read again."""
         session, self._session = self._session, None
+        self._claimed = set()
         self._positions.clear()
         self._outcomes.clear()
         if session is not None:
