@@ -251,7 +251,10 @@ def targets(report: dict[str, Any]) -> dict[str, Any]:
         return {"target": what, "value": value, "met": met, "measured_on": basis}
 
     held = (pg or {}).get("highest_rate_held")
-    outbox = msg.get("outbox_publish", {}).get("events_per_second")
+    # The relay publishing committed rows (outbox_drain); outbox_publish also times a single writer's
+    # one transaction per event, shown beside it in the table.
+    outbox = msg.get("outbox_drain", msg.get("outbox_publish", {})).get("events_per_second")
+    written = msg.get("outbox_publish", {}).get("events_per_second")
     policy = msg_ratios.get("policy_consume_vs_raw_consume")
     cat = http.get("ratios", {}).get("catalog_list_vs_minimal_rate")
     py = fp.get("python_rss_mib")
@@ -268,7 +271,8 @@ def targets(report: dict[str, Any]) -> dict[str, Any]:
                             basis),
         "highest_rate_held": t(">= 500/s", held, None if pg is None else (held or 0) >= 500, "postgres"),
         "policy_vs_raw_consume": t("<= 10x", policy, None if policy is None else policy <= 10),
-        "outbox_events_per_s": t(">= 2000", outbox, None if outbox is None else outbox >= 2000),
+        "outbox_events_per_s": t(">= 2000", outbox, None if outbox is None else outbox >= 2000,
+                                 f"relay drain; {fmt(written)}/s with one writer transaction per event"),
         "catalog_vs_minimal": t(">= 0.5", cat, None if cat is None else cat >= 0.5),
         "python_rss_mib": t("< 800 MiB", py, None if py is None else py < 800),
     }
