@@ -14,6 +14,7 @@ from clinic_shared.runtime import ServiceRuntime
 from pricing.entrypoints.events import cart_orders, catalog_products
 from pricing.entrypoints.http.routes import competitors, discounts, policy, prices, reports
 from pricing.entrypoints.jobs import discount_expiry, review_queue_gauges
+from pricing.service_layer.contracts import contracts
 from pricing.settings import PricingSettings
 
 SERVICE = "pricing"
@@ -30,7 +31,7 @@ def build_runtime(settings: PricingSettings | None = None) -> ServiceRuntime:
     settings = settings or PricingSettings()
     expiry = discount_expiry(settings.expiry_interval_seconds, timedelta(seconds=settings.expiry_grace_seconds))
     return ServiceRuntime(
-        service=SERVICE, settings=settings, publishes=PUBLISHES,
+        service=SERVICE, settings=settings, publishes=PUBLISHES, mapper=contracts,
         subscriptions=[catalog_products.subscription, cart_orders.subscription],
         background=[expiry, review_queue_gauges(max(settings.expiry_interval_seconds, 15.0))],
     )
