@@ -7,6 +7,7 @@ from fastapi import FastAPI
 from cart.adapters.payments import PaymentGateway, StripePayments
 from cart.entrypoints.events import catalog_products, pricing_price_matches, pricing_prices
 from cart.entrypoints.http.routes import carts, orders, webhooks
+from cart.service_layer.contracts import contracts
 from cart.settings import CartSettings
 from clinic_shared.events.cart import (
     OrderClaimed,
@@ -25,7 +26,7 @@ SERVICE = "cart"
 def build_runtime(settings: CartSettings, payments: PaymentGateway | None = None) -> ServiceRuntime:
     payments = payments or build_payments(settings)
     return ServiceRuntime(
-        service=SERVICE, settings=settings,
+        service=SERVICE, settings=settings, mapper=contracts,
         publishes=[OrderPlaced, OrderPaid, OrderPaymentFailed, OrderPaymentMismatched, OrderRefunded, OrderClaimed],
         subscriptions=[catalog_products.subscription, pricing_prices.subscription,
                        pricing_price_matches.discounts_subscription_for(settings),

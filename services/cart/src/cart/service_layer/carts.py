@@ -15,7 +15,6 @@ from cart.domain.cart import Cart, CartStatus
 from cart.domain.order import Order
 from cart.domain.pricing import PricedCart
 from cart.service_layer.access import Caller, may_use, new_token, not_found
-from cart.service_layer.events import order_claimed
 from cart.service_layer.pricing import hold_ttl, priced
 from clinic_shared.application_errors import Conflict, Forbidden, NotFound, Unauthorized
 from clinic_shared.events.base import utcnow
@@ -162,7 +161,7 @@ async def claim_cart(runtime: ServiceRuntime, cart_id: str, caller: Caller,
                 if claimed is not None and claimed.customer_id is None:
                     claimed.customer_id, claimed.updated_at = sub, now
                     await orders.save_state(claimed)
-                    await tx.publish(order_claimed(claimed))
+                    tx.track(claimed).record_claimed()
         if cart.status is CartStatus.checked_out or cart.customer_id == sub:
             order = await orders.of_cart(cart.id)
             return await priced(tx.session, cart, currency, now, ttl=hold_ttl(runtime)), [order] if order else []

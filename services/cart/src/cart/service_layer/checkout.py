@@ -29,7 +29,6 @@ from cart.domain.money import fmt
 from cart.domain.order import Order
 from cart.service_layer.access import Caller
 from cart.service_layer.carts import load
-from cart.service_layer.events import order_payment_failed, order_placed
 from cart.service_layer.pricing import hold_ttl, quote
 from clinic_shared.application_errors import Conflict, UpstreamFailed
 from clinic_shared.events.base import utcnow
@@ -89,7 +88,7 @@ async def _place_order(runtime: ServiceRuntime, cart_id: str, caller: Caller, cu
         await orders.add(order)
         cart.status, cart.updated_at = CartStatus.checked_out, now
         await carts.save(cart)
-        await tx.publish(order_placed(order))
+        tx.track(order).record_placed()
     return order, True
 
 
@@ -115,7 +114,7 @@ async def _abandon(tx: Tx, orders: OrderRepository, order_id: str, now: datetime
     if stale is not None and stale.cancel("expired: not paid within the pending-order time", now):
         await orders.save_state(stale)
         if stale.payment_intent_id:
-            await tx.publish(order_payment_failed(stale))
+            tx.track(stale).record_payment_failed()
 
 
 async def _attach_payment_intent(runtime: ServiceRuntime, payments: PaymentGateway, order: Order) -> Order:
