@@ -56,7 +56,7 @@ class ServiceRuntime(Generic[SettingsT]):
         self.publishes = list(publishes)
         # The service's one mapper (domain event -> contract, subject), for its use cases and handlers.
         self.mapper = mapper
-        self.subscriptions = [s.bound(mapper) if mapper is not None else s for s in subscriptions]
+        self.subscriptions = [s.bind(mapper) if mapper is not None else s for s in subscriptions]
         self._background = list(background)
         self._tasks: list[asyncio.Task[None]] = []
         self.consumers: list[ConsumerPolicy] = []

@@ -107,17 +107,25 @@ async def test_unmapped_events_and_a_missing_mapper_are_refused(sessions: Any) -
         mapper.maps(Repriced, subject=None)(_repriced)
 
 
-async def test_a_handler_s_recorded_events_are_staged_before_the_consumer_commits(sessions: Any) -> None:
+def _repricing() -> Subscription:
     prices = Subscription("prices")
 
     @prices.handler
     async def on_price(ctx: MessageContext, event: PriceChanged) -> None:
         ctx.track(Sku(event.sku)).reprice(event.unit_price + 1)
 
+    return prices
+
+
+async def test_a_handler_s_recorded_events_are_staged_before_the_consumer_commits(sessions: Any) -> None:
     event = PriceChanged(sku="h", unit_price=10, currency="USD", version=1)
-    assert await deliver(prices.bound(mapper), event, sessions=sessions, service="pricing") == "processed"
+    prices = _repricing()
+    assert prices.bind(mapper) is prices and prices.bind(mapper) is prices  # the same subscription, bound once
+    assert await deliver(prices, event, sessions=sessions, service="pricing") == "processed"
     assert [(k, s) for k, s, _ in await _outbox(sessions)] == [("h", "h")]
     assert '"unit_price":11' in (await _outbox(sessions))[0][2]
+    with pytest.raises(TypeError, match="bound to pricing's mapper already"):
+        prices.bind(EventMapper("cart"))
     # Unbound (no service registered a mapper for it), the recorded event is refused, never dropped.
-    assert await deliver(prices, event, sessions=sessions, service="pricing") == "dead_lettered"
+    assert await deliver(_repricing(), event, sessions=sessions, service="pricing") == "dead_lettered"
     assert len(await _outbox(sessions)) == 1

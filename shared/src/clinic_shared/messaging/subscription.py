@@ -62,14 +62,17 @@ class Subscription:
         # The dict form is the older registration style; `@subscription.handler` is the usual one.
         # Each is kept wrapped: it stages what the handler recorded (`_collecting`).
         self.handlers: dict[type[Event], Handler] = {cls: self._collecting(h) for cls, h in (handlers or {}).items()}
-        self._ignore = list(ignore)
-        self.ignored: frozenset[str] = frozenset(cls.TYPE for cls in self._ignore)
-        self._ignored_topics = {cls.TOPIC for cls in self._ignore}
+        self.ignored: frozenset[str] = frozenset(cls.TYPE for cls in ignore)
+        self._ignored_topics = {cls.TOPIC for cls in ignore}
 
-    def bound(self, mapper: EventMapper) -> Subscription:
-        """This subscription, its handlers' recorded events mapped by `mapper` (the service's)."""
-        return Subscription(self.name, {cls: _unwrapped(h) for cls, h in self.handlers.items()},
-                            ignore=self._ignore, mapper=mapper)
+    def bind(self, mapper: EventMapper) -> Subscription:
+        """Map its handlers' recorded events with `mapper` (the service's, bound by its runtime); returns
+        it. The subscription stays the one its module declares: binding the same mapper again is a
+        no-op, another one is refused."""
+        if self.mapper is not None and self.mapper is not mapper:
+            raise TypeError(f"subscription {self.name!r} is bound to {self.mapper.service}'s mapper already")
+        self.mapper = mapper
+        return self
 
     def _collecting(self, func: Handler) -> Handler:
         """`func`, then its recorded domain events staged, inside the consumer's transaction. An
@@ -107,7 +110,3 @@ class Subscription:
                 return cls, handler
         return None
 
-
-def _unwrapped(handler: Handler) -> Handler:
-    inner: Handler = getattr(handler, "__wrapped__", handler)
-    return inner
