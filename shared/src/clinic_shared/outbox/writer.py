@@ -79,15 +79,14 @@ class Tx:
         """Map and stage every event recorded so far (emptying the aggregates' lists); the CloudEvent ids.
         Run by the transaction's owner before it commits: use cases do not call it."""
         ids: list[str] = []
-        while pending := [a for a in self._tracked if a.events]:
+        for aggregate in [a for a in self._tracked if a.events]:
             if self.mapper is None:
                 raise TypeError(f"{self.source}: domain events recorded but no event mapper registered")
-            for aggregate in pending:
-                events = list(aggregate.events)
-                aggregate.events.clear()
-                for event in events:
-                    contract, subject = self.mapper(event)
-                    ids.append(await add_event(self.session, contract, source=self.source, subject=subject))
+            events = list(aggregate.events)
+            aggregate.events.clear()
+            for event in events:
+                contract, subject = self.mapper(event)
+                ids.append(await add_event(self.session, contract, source=self.source, subject=subject))
         return ids
 
     async def publish(self, event: Event, subject: str | None = None) -> str:
