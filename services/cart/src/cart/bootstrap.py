@@ -8,7 +8,7 @@ from cart.adapters.payments import PaymentGateway, StripePayments
 from cart.entrypoints.events import catalog_products, pricing_price_matches, pricing_prices
 from cart.entrypoints.http.routes import carts, orders, webhooks
 from cart.service_layer.contracts import contracts
-from cart.settings import CartSettings
+from cart.settings import CartRuntime, CartSettings
 from clinic_shared.events.cart import (
     OrderClaimed,
     OrderPaid,
@@ -23,7 +23,7 @@ from clinic_shared.runtime import ServiceRuntime
 SERVICE = "cart"
 
 
-def build_runtime(settings: CartSettings, payments: PaymentGateway | None = None) -> ServiceRuntime:
+def build_runtime(settings: CartSettings, payments: PaymentGateway | None = None) -> CartRuntime:
     payments = payments or build_payments(settings)
     return ServiceRuntime(
         service=SERVICE, settings=settings, mapper=contracts,

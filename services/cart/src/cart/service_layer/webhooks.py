@@ -23,10 +23,11 @@ from cart.adapters.read_models import ReadModels
 from cart.domain.order import Order
 from cart.metrics import PAYMENT_MISMATCH, REFUNDS
 from cart.service_layer.pricing import hold_ttl
+from cart.settings import CartRuntime
 from clinic_shared.application_errors import Unavailable
 from clinic_shared.events.base import utcnow
 from clinic_shared.messaging.inbox import claim
-from clinic_shared.runtime import ServiceRuntime, Tx
+from clinic_shared.runtime import Tx
 
 log = logging.getLogger("cart.webhooks")
 INBOX_CONSUMER = "cart.stripe-webhook"
@@ -73,7 +74,7 @@ class PaymentEvent:
         )
 
 
-async def apply_payment_event(runtime: ServiceRuntime, event: PaymentEvent, payments: PaymentGateway) -> str:
+async def apply_payment_event(runtime: CartRuntime, event: PaymentEvent, payments: PaymentGateway) -> str:
     """Answers what happened: paid, payment_failed, canceled, refunded, payment_mismatch, duplicate, ignored,
     unchanged, unknown_order."""
     mismatch_reason: str | None = None
@@ -119,7 +120,7 @@ async def apply_payment_event(runtime: ServiceRuntime, event: PaymentEvent, paym
 
 
 async def _succeeded(tx: Tx, order: Order, event: PaymentEvent, payments: PaymentGateway,
-                     runtime: ServiceRuntime) -> tuple[str, str | None]:
+                     runtime: CartRuntime) -> tuple[str, str | None]:
     assert event.payment_intent_id is not None
     now, orders, models = utcnow(), OrderRepository(tx.session), ReadModels(tx.session)
     if not order.matches_payment(event.payment_intent_id):
