@@ -57,8 +57,9 @@ class PermanentError(Exception):
 
 
 @dataclass
-class MessageContext:
-    """What a handler gets besides the event: the transaction and a way to stage events."""
+class BaselineContext:
+    """What a baseline handler gets besides the event: the transaction and a way to stage events (this
+    frozen copy's own type, session, envelope, source: not clinic_shared's MessageContext, a Tx)."""
 
     session: AsyncSession
     envelope: Envelope
@@ -68,7 +69,7 @@ class MessageContext:
         return await add_event(self.session, event, source=self.source, subject=subject)
 
 
-Handler = Callable[[MessageContext, Event], Awaitable[None]]
+Handler = Callable[[BaselineContext, Event], Awaitable[None]]
 
 
 @dataclass(frozen=True)
@@ -183,7 +184,7 @@ class EventConsumer:
                 async with self._sessions() as session, session.begin():
                     if not await claim(session, self.name, envelope.id, envelope.type):
                         return "duplicate"
-                    await handler(MessageContext(session, envelope, f"/{self.service}"), event)
+                    await handler(BaselineContext(session, envelope, f"/{self.service}"), event)
                 self._on_commit()
         return "processed"
 

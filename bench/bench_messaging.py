@@ -166,18 +166,22 @@ async def _wait_for_effects(sessions: Any, table: Table, n: int) -> float:
 
 
 async def policy_consume_baseline(bootstrap: str, prefix: str, url: str, n: int) -> float:
-    from baseline_consumer import EventConsumer  # bench/ is on sys.path when this file runs
+    # bench/ is on sys.path when this file runs. The baseline keeps its own Subscription and context: the
+    # shared Subscription's handlers stage recorded events through the Tx, which the baseline's context is not.
+    from baseline_consumer import BaselineContext, EventConsumer
+    from baseline_consumer import Subscription as BaselineSubscription
 
     engine = db.create_engine(url)
     sessions = db.sessionmaker(engine)
     producer = new_producer(bootstrap, "bench-policy-baseline")
     await producer.start()
 
-    async def handle(ctx: Any, event: Event) -> None:
+    async def handle(ctx: BaselineContext, event: Event) -> None:
         assert isinstance(event, BenchEvent)
         await ctx.session.execute(pg_insert(baseline_effects).values(id=event.id, n=1).on_conflict_do_nothing())
 
-    consumer = EventConsumer(service="bench", subscription=Subscription("effects-baseline", {BenchEvent: handle}),
+    consumer = EventConsumer(service="bench", subscription=BaselineSubscription("effects-baseline",
+                                                                                {BenchEvent: handle}),
                              bootstrap_servers=bootstrap, sessions=sessions, producer=producer, topic_prefix=prefix)
     await consumer.start()
     task = asyncio.create_task(consumer.run())

@@ -1,8 +1,13 @@
 """A service's running parts, built by a factory and started in the app's lifespan (never at import).
 
 The runtime owns the database engine, the Kafka producer, the outbox relay and the consumers, and
-gives handlers the one way to change state: `async with runtime.transaction() as tx`, which stages
-events with `tx.publish(...)` and wakes the relay right after the commit.
+gives use cases the one way to change state: `async with runtime.transaction() as tx`. The use case
+hands the aggregates it changes to `tx.track(...)`; at the end of the block their recorded domain
+events go through the service's mapper into the outbox, before the commit, and the relay is woken
+right after it (`clinic_shared.outbox.mapper`: the one rule for emitting events).
+
+`ServiceRuntime[S]` is typed by the service's settings class: `runtime.settings` is a `CartSettings`
+in the cart, with no cast.
 """
 
 from __future__ import annotations
@@ -11,6 +16,7 @@ import asyncio
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager, suppress
+from typing import Any, Generic, TypeVar
 
 from aiokafka import AIOKafkaProducer
 from faststream.kafka import KafkaBroker
@@ -25,6 +31,7 @@ from clinic_shared.logs import configure_logging
 from clinic_shared.messaging.kafka import ensure_topics, new_broker, new_producer, with_dlqs
 from clinic_shared.messaging.policy import ConsumerPolicy, consumer_checks, start_in_background
 from clinic_shared.messaging.subscription import Subscription
+from clinic_shared.outbox.mapper import EventMapper
 from clinic_shared.outbox.relay import OutboxRelay
 from clinic_shared.outbox.retention import run_pruner
 from clinic_shared.outbox.writer import Tx
@@ -34,18 +41,22 @@ from clinic_shared.telemetry import setup_tracing
 log = logging.getLogger("clinic.runtime")
 
 
-BackgroundJob = Callable[["ServiceRuntime"], Awaitable[None]]
+SettingsT = TypeVar("SettingsT", bound=ServiceSettings)
+BackgroundJob = Callable[["ServiceRuntime[Any]"], Awaitable[None]]
 
 
-class ServiceRuntime:
+class ServiceRuntime(Generic[SettingsT]):
     def __init__(
-        self, *, service: str, settings: ServiceSettings, publishes: Sequence[type[Event]] = (),
+        self, *, service: str, settings: SettingsT, publishes: Sequence[type[Event]] = (),
         subscriptions: Sequence[Subscription] = (), background: Sequence[BackgroundJob] = (),
+        mapper: EventMapper | None = None,
     ) -> None:
         self.service = service
-        self.settings = settings
+        self.settings: SettingsT = settings
         self.publishes = list(publishes)
-        self.subscriptions = list(subscriptions)
+        # The service's one mapper (domain event -> contract, subject), for its use cases and handlers.
+        self.mapper = mapper
+        self.subscriptions = [s.bind(mapper) if mapper is not None else s for s in subscriptions]
         self._background = list(background)
         self._tasks: list[asyncio.Task[None]] = []
         self.consumers: list[ConsumerPolicy] = []
@@ -173,7 +184,9 @@ class ServiceRuntime:
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[Tx]:
         async with self.sessions() as session, session.begin():
-            yield Tx(session, f"/{self.service}")
+            tx = Tx(session, f"/{self.service}", mapper=self.mapper)
+            yield tx
+            await tx.publish_recorded()  # the end of the use case: its events, in its transaction
         self.relay.notify()
 
     async def readiness(self) -> dict[str, str]:

@@ -7,7 +7,8 @@ from fastapi import FastAPI
 from cart.adapters.payments import PaymentGateway, StripePayments
 from cart.entrypoints.events import catalog_products, pricing_price_matches, pricing_prices
 from cart.entrypoints.http.routes import carts, orders, webhooks
-from cart.settings import CartSettings
+from cart.service_layer.contracts import contracts
+from cart.settings import CartRuntime, CartSettings
 from clinic_shared.events.cart import (
     OrderClaimed,
     OrderPaid,
@@ -22,10 +23,10 @@ from clinic_shared.runtime import ServiceRuntime
 SERVICE = "cart"
 
 
-def build_runtime(settings: CartSettings, payments: PaymentGateway | None = None) -> ServiceRuntime:
+def build_runtime(settings: CartSettings, payments: PaymentGateway | None = None) -> CartRuntime:
     payments = payments or build_payments(settings)
     return ServiceRuntime(
-        service=SERVICE, settings=settings,
+        service=SERVICE, settings=settings, mapper=contracts,
         publishes=[OrderPlaced, OrderPaid, OrderPaymentFailed, OrderPaymentMismatched, OrderRefunded, OrderClaimed],
         subscriptions=[catalog_products.subscription, pricing_prices.subscription,
                        pricing_price_matches.discounts_subscription_for(settings),

@@ -3,6 +3,7 @@ from __future__ import annotations
 from pydantic import Field, model_validator
 from pydantic_settings import SettingsConfigDict
 
+from clinic_shared.runtime import ServiceRuntime
 from clinic_shared.settings import ServiceSettings
 
 PLACEHOLDER_STRIPE = {"", "sk_test_123", "whsec_development_only", "changethis"}
@@ -39,3 +40,7 @@ class CartSettings(ServiceSettings):
                 if getattr(self, name) in PLACEHOLDER_STRIPE:
                     raise ValueError(f"{name.upper()} must be set to a real secret outside development")
         return self
+
+
+CartRuntime = ServiceRuntime[CartSettings]
+"""The cart's runtime: `runtime.settings` is a CartSettings (no cast), for routes and use cases alike."""

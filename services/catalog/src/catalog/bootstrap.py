@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from catalog.entrypoints.http.routes import products
+from catalog.service_layer.contracts import contracts
 from catalog.service_layer.list_cache import ListCache
 from catalog.settings import CatalogSettings
 from clinic_shared.events.catalog import ProductArchived, ProductPublished, ProductUpdated
@@ -17,7 +18,7 @@ SERVICE = "catalog"
 def build_runtime(settings: CatalogSettings | None = None) -> ServiceRuntime:
     return ServiceRuntime(
         service=SERVICE, settings=settings or CatalogSettings(),
-        publishes=[ProductPublished, ProductUpdated, ProductArchived],
+        publishes=[ProductPublished, ProductUpdated, ProductArchived], mapper=contracts,
     )
 
 

@@ -16,6 +16,7 @@ from clinic_shared.http import create_service_app
 from clinic_shared.runtime import ServiceRuntime
 from content.entrypoints.events import catalog_products, pricing_prices
 from content.entrypoints.http.routes import articles, comments, moderation, privacy
+from content.service_layer.contracts import contracts
 from content.settings import ContentSettings
 
 SERVICE = "content"
@@ -26,7 +27,7 @@ def build_runtime(settings: ContentSettings | None = None) -> ServiceRuntime:
         service=SERVICE, settings=settings or ContentSettings(),
         publishes=[ArticlePublished, ArticleUpdated, ArticleUnpublished,
                    CommentSubmitted, CommentApproved, CommentRejected],
-        subscriptions=[catalog_products.subscription, pricing_prices.subscription],
+        subscriptions=[catalog_products.subscription, pricing_prices.subscription], mapper=contracts,
     )
 
 

@@ -1,4 +1,4 @@
-"""The one place that wires pricing: settings, policy, runtime (database, broker, outbox,
+"""The one place that wires pricing: settings (and with them the policy), runtime (database, broker, outbox,
 consumers, the expiry job), routes."""
 
 from __future__ import annotations
@@ -14,7 +14,8 @@ from clinic_shared.runtime import ServiceRuntime
 from pricing.entrypoints.events import cart_orders, catalog_products
 from pricing.entrypoints.http.routes import competitors, discounts, policy, prices, reports
 from pricing.entrypoints.jobs import discount_expiry, review_queue_gauges
-from pricing.settings import PricingSettings
+from pricing.service_layer.contracts import contracts
+from pricing.settings import PricingRuntime, PricingSettings
 
 SERVICE = "pricing"
 PUBLISHES: list[type[Event]] = [
@@ -26,19 +27,18 @@ PUBLISHES: list[type[Event]] = [
 ]
 
 
-def build_runtime(settings: PricingSettings | None = None) -> ServiceRuntime:
+def build_runtime(settings: PricingSettings | None = None) -> PricingRuntime:
     settings = settings or PricingSettings()
     expiry = discount_expiry(settings.expiry_interval_seconds, timedelta(seconds=settings.expiry_grace_seconds))
     return ServiceRuntime(
-        service=SERVICE, settings=settings, publishes=PUBLISHES,
+        service=SERVICE, settings=settings, publishes=PUBLISHES, mapper=contracts,
         subscriptions=[catalog_products.subscription, cart_orders.subscription],
         background=[expiry, review_queue_gauges(max(settings.expiry_interval_seconds, 15.0))],
     )
 
 
 def create_app(settings: PricingSettings | None = None) -> FastAPI:
-    settings = settings or PricingSettings()
-    app = create_service_app(
+    return create_service_app(
         build_runtime(settings), title="Pricing",
         description=(
             "Prices of every SKU and their history, and the price-match guarantee: "
@@ -48,5 +48,3 @@ def create_app(settings: PricingSettings | None = None) -> FastAPI:
         routers=[prices.router, reports.router, reports.me_router, discounts.router, competitors.router,
                  policy.router],
     )
-    app.state.policy = settings.policy()
-    return app

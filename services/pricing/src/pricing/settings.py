@@ -8,6 +8,7 @@ from typing import Annotated
 from pydantic import Field, field_validator, model_validator
 from pydantic_settings import NoDecode, SettingsConfigDict
 
+from clinic_shared.runtime import ServiceRuntime
 from clinic_shared.settings import ServiceSettings
 from pricing.domain import Basis, PriceMatchPolicy
 
@@ -78,3 +79,7 @@ class PricingSettings(ServiceSettings):
             max_reports_per_customer_per_day=self.max_reports_per_customer_per_day,
             clock_skew=timedelta(minutes=self.clock_skew_minutes),
         )
+
+
+PricingRuntime = ServiceRuntime[PricingSettings]
+"""Pricing's runtime: `runtime.settings` is a PricingSettings, and with it the price-match policy."""

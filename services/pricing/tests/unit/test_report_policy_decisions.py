@@ -29,7 +29,8 @@ def test_receiving_a_report_records_the_request_and_the_first_audit_line(make_re
     assert report.events == [
         PriceMatchRequested(
             submission.report_id, submission.customer_id, submission.sku, submission.competitor_id,
-            submission.created_at,
+            submission.created_at, submission.competitor_price.amount, submission.competitor_price.currency,
+            submission.region,
         )
     ]  # fmt: skip
     assert [(e.actor, e.action) for e in report.audit] == [("customer", "received")]

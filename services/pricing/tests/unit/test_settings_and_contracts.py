@@ -12,7 +12,7 @@ from clinic_shared.events import pricing as contract
 from pricing.adapters.reports import UNLISTED
 from pricing.domain import CompetitorReport, Discount, Money, PriceMatchReport
 from pricing.domain import events as domain
-from pricing.service_layer.contracts import to_contract
+from pricing.service_layer.contracts import contracts
 from pricing.settings import PricingSettings
 
 NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
@@ -56,8 +56,8 @@ def _submission(competitor_id: str = "c-1") -> CompetitorReport:
 
 def test_a_report_from_an_unlisted_competitor_is_requested_with_no_competitor_id() -> None:
     report = PriceMatchReport.receive(_submission(UNLISTED))
-    event = to_contract(report.events[0], report.submission)
-    assert isinstance(event, contract.PriceMatchRequested)
+    event, subject = contracts(report.events[0])
+    assert isinstance(event, contract.PriceMatchRequested) and subject == "r-1"
     assert (event.competitor_id, event.competitor_price, event.currency, event.region) == (None, 15000, "USD", "TX")
     assert event.occurred_at == NOW and event.kafka_key == "cust-1"
 
@@ -66,11 +66,13 @@ def test_every_discount_event_maps_to_its_contract_keyed_by_customer() -> None:
     discount = Discount(id="d-1", customer_id="cust-1", sku="TROCHE-30D-100", report_id="r-1", amount_off=7900,
                         final_unit_price=12000, currency="USD", expires_at=NOW + timedelta(days=30), granted_at=NOW,
                         our_unit_price_at_grant=19900, competitor_unit_price=15000, region="TX", max_units=2)
-    granted = to_contract(discount.granted_event())
+    granted, granted_subject = contracts(discount.granted_event())
     discount.redeem("order-1", NOW + timedelta(days=1))
-    redeemed = to_contract(discount.events[-1])
-    revoked = to_contract(domain.DiscountRevoked("d-2", "cust-1", "THERAPY-50", "fake quote", NOW))
-    expired = to_contract(domain.DiscountExpired("d-3", "cust-1", "THERAPY-50", NOW))
+    redeemed, redeemed_subject = contracts(discount.events[-1])
+    revoked, revoked_subject = contracts(domain.DiscountRevoked("d-2", "cust-1", "THERAPY-50", "fake quote", NOW))
+    expired, expired_subject = contracts(domain.DiscountExpired("d-3", "cust-1", "THERAPY-50", NOW))
+    # A discount's events have the discount as their subject (declared per type in the mapper).
+    assert (granted_subject, redeemed_subject, revoked_subject, expired_subject) == ("d-1", "d-1", "d-2", "d-3")
 
     assert isinstance(granted, contract.DiscountGrantedV2)  # pricing publishes v2 grants only
     assert (granted.amount_off_at_grant, granted.final_unit_price_at_grant, granted.expires_at) == (

@@ -6,13 +6,17 @@ the event types it deliberately ignores on the topics it reads.
     @prices.handler
     async def on_price_changed(ctx: MessageContext, event: PriceChanged) -> None: ...
 
-The event class (or a union of classes) is read from the handler's annotation. A subscription
+The event class (or a union of classes) is read from the handler's annotation. Each handler runs as a
+use case does: the domain events it records on `ctx` (`ctx.track(aggregate)`, `ctx.record(event)`)
+are mapped by the service's mapper and staged when it returns, before the consumer commits
+(`clinic_shared.outbox.mapper`); the runtime binds its subscriptions to that mapper. A subscription
 reads whole topics, so every other type on them must be named in `ignore=`: a type that is neither
 handled nor ignored (a producer's new v2, a typo) is dead-lettered with its reason, never skipped.
 """
 
 from __future__ import annotations
 
+import functools
 import types
 import typing
 from collections.abc import Awaitable, Callable, Iterable
@@ -21,6 +25,7 @@ from typing import Any
 
 from clinic_shared.events.base import Event
 from clinic_shared.events.envelope import Envelope
+from clinic_shared.outbox.mapper import EventMapper
 from clinic_shared.outbox.writer import Tx
 
 
@@ -51,12 +56,37 @@ class Subscription:
     """A named consumer (its own consumer group and inbox) of some event types."""
 
     def __init__(self, name: str, handlers: dict[type[Event], Handler] | None = None, *,
-                 ignore: Iterable[type[Event]] = ()) -> None:
+                 ignore: Iterable[type[Event]] = (), mapper: EventMapper | None = None) -> None:
         self.name = name
+        self.mapper = mapper
         # The dict form is the older registration style; `@subscription.handler` is the usual one.
-        self.handlers: dict[type[Event], Handler] = dict(handlers or {})
+        # Each is kept wrapped: it stages what the handler recorded (`_collecting`).
+        self.handlers: dict[type[Event], Handler] = {cls: self._collecting(h) for cls, h in (handlers or {}).items()}
         self.ignored: frozenset[str] = frozenset(cls.TYPE for cls in ignore)
         self._ignored_topics = {cls.TOPIC for cls in ignore}
+
+    def bind(self, mapper: EventMapper) -> Subscription:
+        """Map its handlers' recorded events with `mapper` (the service's, bound by its runtime); returns
+        it. The subscription stays the one its module declares: binding the same mapper again is a
+        no-op, another one is refused."""
+        if self.mapper is not None and self.mapper is not mapper:
+            raise TypeError(f"subscription {self.name!r} is bound to {self.mapper.service}'s mapper already")
+        self.mapper = mapper
+        return self
+
+    def _collecting(self, func: Handler) -> Handler:
+        """`func`, then its recorded domain events staged, inside the consumer's transaction. An
+        event recorded where no mapper is bound fails the message (retried, then dead-lettered),
+        never dropped."""
+
+        @functools.wraps(func)
+        async def collecting(ctx: MessageContext, event: Any) -> None:
+            await func(ctx, event)
+            if ctx.mapper is None:
+                ctx.mapper = self.mapper
+            await ctx.publish_recorded()
+
+        return collecting
 
     def handler(self, func: Handler) -> Handler:
         """Register `func` for the event class(es) its second parameter is annotated with."""
@@ -67,7 +97,7 @@ class Subscription:
         for cls in _event_classes(hints[params[1]]):
             if cls in self.handlers:
                 raise TypeError(f"{cls.__name__} is handled twice in subscription {self.name}")
-            self.handlers[cls] = func
+            self.handlers[cls] = self._collecting(func)
         return func
 
     @property
@@ -79,3 +109,4 @@ class Subscription:
             if event_type == cls.TYPE:
                 return cls, handler
         return None
+

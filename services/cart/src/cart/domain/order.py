@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
+from cart.domain import events as order_events
 from cart.domain.pricing import PricedCart
 
 
@@ -55,6 +57,33 @@ class Order:
     paid_at: datetime | None = None
     failure_reason: str | None = None
     amount_refunded: int = 0
+    # What this order records for downstream (not stored).
+    events: list[order_events.OrderEvent] = field(default_factory=list, init=False, repr=False, compare=False)
+
+    def record_placed(self) -> None:
+        self.events.append(order_events.OrderPlaced(self._copy()))
+
+    def record_claimed(self) -> None:
+        self.events.append(order_events.OrderClaimed(self._copy()))
+
+    def record_paid(self) -> None:
+        self.events.append(order_events.OrderPaid(self._copy()))
+
+    def record_payment_failed(self) -> None:
+        self.events.append(order_events.OrderPaymentFailed(self._copy()))
+
+    def record_payment_mismatched(self, expected: int, received: int, currency: str) -> None:
+        self.events.append(order_events.OrderPaymentMismatched(self._copy(), expected, received, currency))
+
+    def record_refunded(self, amount: int, reason: str, *, full: bool, report_id: str | None = None,
+                        currency: str | None = None) -> None:
+        """The event of a refund of `amount` (`record_refund` books the refunded total)."""
+        self.events.append(order_events.OrderRefunded(self._copy(), amount, reason, full, report_id, currency))
+
+    def _copy(self) -> Order:
+        kept = copy.deepcopy(self)
+        kept.events.clear()
+        return kept
 
     @classmethod
     def place(cls, order_id: str, priced: PricedCart, region: str, now: datetime) -> Order:

@@ -29,33 +29,32 @@ from cart.domain.money import fmt
 from cart.domain.order import Order
 from cart.service_layer.access import Caller
 from cart.service_layer.carts import load
-from cart.service_layer.events import order_payment_failed, order_placed
 from cart.service_layer.pricing import hold_ttl, quote
+from cart.settings import CartRuntime
 from clinic_shared.application_errors import Conflict, UpstreamFailed
 from clinic_shared.events.base import utcnow
-from clinic_shared.runtime import ServiceRuntime, Tx
+from clinic_shared.runtime import Tx
 
 
 @dataclass(frozen=True)
 class CheckoutRequest:
     region: str
     expected_total: int | None = None
-    minimum_charge: int = 50
 
 
-async def checkout(runtime: ServiceRuntime, payments: PaymentGateway, cart_id: str, caller: Caller,
-                   currency: str, request: CheckoutRequest) -> tuple[Order, bool]:
+async def checkout(runtime: CartRuntime, payments: PaymentGateway, cart_id: str, caller: Caller,
+                   request: CheckoutRequest) -> tuple[Order, bool]:
     """Answers (order, created): created is False when this cart had been checked out already."""
     try:
-        order, created = await _place_order(runtime, cart_id, caller, currency, request)
+        order, created = await _place_order(runtime, cart_id, caller, request)
     except IntegrityError:  # the other checkout won where the row lock does not exist (SQLite): answer its order
-        order, created = await _place_order(runtime, cart_id, caller, currency, request)
+        order, created = await _place_order(runtime, cart_id, caller, request)
     if order.client_secret is None:
         order = await _attach_payment_intent(runtime, payments, order)
     return order, created
 
 
-async def _place_order(runtime: ServiceRuntime, cart_id: str, caller: Caller, currency: str,
+async def _place_order(runtime: CartRuntime, cart_id: str, caller: Caller,
                        request: CheckoutRequest) -> tuple[Order, bool]:
     now, ttl = utcnow(), hold_ttl(runtime)
     async with runtime.transaction() as tx:
@@ -70,10 +69,10 @@ async def _place_order(runtime: ServiceRuntime, cart_id: str, caller: Caller, cu
         if cart.customer_id and cart.lines:
             mine = await models.discounts_of(cart.customer_id, [ln.sku for ln in cart.lines])
             await models.lock_discounts([d.discount_id for d in mine])  # then price from what the locks saw
-        q = await quote(tx.session, cart, currency, now, region=request.region, ttl=ttl)
+        q = await quote(tx.session, cart, runtime.settings.currency, now, region=request.region, ttl=ttl)
         priced = q.priced
         evaluated = await orders.has_paid_evaluation(cart.customer_id) if cart.customer_id else False
-        found = refusals(priced, request.region, evaluated, request.minimum_charge)
+        found = refusals(priced, request.region, evaluated, runtime.settings.minimum_charge)
         if found:
             raise Conflict(" ".join(r.message for r in found), title="Checkout refused",
                            reasons=[{"code": r.code, "sku": r.sku, "message": r.message} for r in found])
@@ -89,7 +88,7 @@ async def _place_order(runtime: ServiceRuntime, cart_id: str, caller: Caller, cu
         await orders.add(order)
         cart.status, cart.updated_at = CartStatus.checked_out, now
         await carts.save(cart)
-        await tx.publish(order_placed(order))
+        tx.track(order).record_placed()
     return order, True
 
 
@@ -115,10 +114,10 @@ async def _abandon(tx: Tx, orders: OrderRepository, order_id: str, now: datetime
     if stale is not None and stale.cancel("expired: not paid within the pending-order time", now):
         await orders.save_state(stale)
         if stale.payment_intent_id:
-            await tx.publish(order_payment_failed(stale))
+            tx.track(stale).record_payment_failed()
 
 
-async def _attach_payment_intent(runtime: ServiceRuntime, payments: PaymentGateway, order: Order) -> Order:
+async def _attach_payment_intent(runtime: CartRuntime, payments: PaymentGateway, order: Order) -> Order:
     try:
         intent = await payments.create_payment_intent(order_id=order.id, cart_id=order.cart_id, amount=order.total,
                                                       currency=order.currency)

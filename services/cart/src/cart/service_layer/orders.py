@@ -7,11 +7,11 @@ from cart.adapters.carts import CartRepository
 from cart.adapters.orders import OrderRepository
 from cart.domain.order import Order
 from cart.service_layer.access import Caller, may_use
+from cart.settings import CartRuntime
 from clinic_shared.application_errors import Forbidden, NotFound, Unauthorized
-from clinic_shared.runtime import ServiceRuntime
 
 
-async def get_order(runtime: ServiceRuntime, order_id: str, caller: Caller) -> Order:
+async def get_order(runtime: CartRuntime, order_id: str, caller: Caller) -> Order:
     caller.require_credentials()
     async with runtime.sessions() as session:
         order = await OrderRepository(session).get(order_id)
@@ -24,7 +24,7 @@ async def get_order(runtime: ServiceRuntime, order_id: str, caller: Caller) -> O
     raise NotFound(f"No order {order_id} for these credentials.")
 
 
-async def list_orders(runtime: ServiceRuntime, caller: Caller, *, limit: int, offset: int) -> tuple[list[Order], int]:
+async def list_orders(runtime: CartRuntime, caller: Caller, *, limit: int, offset: int) -> tuple[list[Order], int]:
     """The signed-in customer's orders, newest first (orders placed signed out count once claimed)."""
     if caller.principal is None:
         raise Unauthorized("Sign in to see your orders.")

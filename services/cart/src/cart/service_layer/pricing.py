@@ -12,14 +12,14 @@ from cart.adapters.read_models import ReadModels
 from cart.domain.cart import Cart, CartStatus
 from cart.domain.catalog import Discount
 from cart.domain.pricing import PricedCart, price_cart, total_at_prices_seen
-from clinic_shared.runtime import ServiceRuntime
+from cart.settings import CartRuntime
 
 DEFAULT_HOLD = timedelta(hours=1)
 
 
-def hold_ttl(runtime: ServiceRuntime) -> timedelta:
+def hold_ttl(runtime: CartRuntime) -> timedelta:
     """How long an order awaiting payment holds its discounts (CART_PENDING_ORDER_TTL_SECONDS)."""
-    seconds = getattr(runtime.settings, "pending_order_ttl_seconds", None)
+    seconds = runtime.settings.pending_order_ttl_seconds
     return timedelta(seconds=seconds) if seconds else DEFAULT_HOLD
 
 

@@ -4,30 +4,25 @@ PaymentIntent through Stripe (idempotency key from the report id), then OrderRef
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
-
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from cart.adapters.orders import OrderRepository
 from cart.adapters.payments import PaymentGateway
 from cart.domain.order import OrderStatus
 from cart.metrics import REFUNDS
-from cart.service_layer.events import order_refunded
-from clinic_shared.events.base import Event, utcnow
+from clinic_shared.events.base import utcnow
 from clinic_shared.events.pricing import PriceMatchRefundApproved
+from clinic_shared.outbox.writer import Tx
 
 log = logging.getLogger("cart.refunds")
-Publish = Callable[[Event], Awaitable[object]]
 
 
-async def price_match_refund(session: AsyncSession, publish: Publish, payments: PaymentGateway,
-                             e: PriceMatchRefundApproved) -> str:
+async def price_match_refund(tx: Tx, payments: PaymentGateway, e: PriceMatchRefundApproved) -> str:
     """Answers refunded, or why not (unknown_order, not_paid, other_customer, currency, nothing_left).
 
     The Stripe call is made inside the consumer's transaction: if it fails the handler raises, the event
     is retried (then dead-lettered), and the same idempotency key makes the retry answer the same refund.
     """
-    orders = OrderRepository(session)
+    orders = OrderRepository(tx.session)
     order = await orders.get(e.order_id, lock=True)
     if order is None:
         log.warning("price-match refund for an unknown order", extra={"order_id": e.order_id})
@@ -54,6 +49,6 @@ async def price_match_refund(session: AsyncSession, publish: Publish, payments: 
     await orders.save_state(order)
     await orders.add_refund(idempotency_key=key, order=order, amount=amount, reason="price_match",
                             report_id=e.report_id, stripe_refund_id=refund.id, now=now)
-    await publish(order_refunded(order, amount, "price_match", full=order.fully_refunded, report_id=e.report_id))
+    tx.track(order).record_refunded(amount, "price_match", full=order.fully_refunded, report_id=e.report_id)
     REFUNDS.labels(reason="price_match").inc()
     return "refunded"

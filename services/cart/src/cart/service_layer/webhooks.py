@@ -22,12 +22,12 @@ from cart.adapters.payments import PaymentGateway, PaymentProviderError
 from cart.adapters.read_models import ReadModels
 from cart.domain.order import Order
 from cart.metrics import PAYMENT_MISMATCH, REFUNDS
-from cart.service_layer.events import order_paid, order_payment_failed, order_payment_mismatched, order_refunded
 from cart.service_layer.pricing import hold_ttl
+from cart.settings import CartRuntime
 from clinic_shared.application_errors import Unavailable
 from clinic_shared.events.base import utcnow
 from clinic_shared.messaging.inbox import claim
-from clinic_shared.runtime import ServiceRuntime, Tx
+from clinic_shared.runtime import Tx
 
 log = logging.getLogger("cart.webhooks")
 INBOX_CONSUMER = "cart.stripe-webhook"
@@ -74,7 +74,7 @@ class PaymentEvent:
         )
 
 
-async def apply_payment_event(runtime: ServiceRuntime, event: PaymentEvent, payments: PaymentGateway) -> str:
+async def apply_payment_event(runtime: CartRuntime, event: PaymentEvent, payments: PaymentGateway) -> str:
     """Answers what happened: paid, payment_failed, canceled, refunded, payment_mismatch, duplicate, ignored,
     unchanged, unknown_order."""
     mismatch_reason: str | None = None
@@ -101,7 +101,7 @@ async def apply_payment_event(runtime: ServiceRuntime, event: PaymentEvent, paym
                 return "unchanged"
             await orders.save_state(order)
             await models.release(order.discount_ids, order.id, now)
-            await tx.publish(order_payment_failed(order))
+            tx.track(order).record_payment_failed()
             outcome = "payment_failed"
         else:
             if not order.matches_payment(event.payment_intent_id) or not order.cancel("payment canceled", now):
@@ -109,7 +109,7 @@ async def apply_payment_event(runtime: ServiceRuntime, event: PaymentEvent, paym
             await orders.save_state(order)
             await models.release(order.discount_ids, order.id, now)
             if order.payment_intent_id:
-                await tx.publish(order_payment_failed(order))
+                tx.track(order).record_payment_failed()
             outcome = "canceled"
     if mismatch_reason:
         PAYMENT_MISMATCH.labels(reason=mismatch_reason).inc()
@@ -120,7 +120,7 @@ async def apply_payment_event(runtime: ServiceRuntime, event: PaymentEvent, paym
 
 
 async def _succeeded(tx: Tx, order: Order, event: PaymentEvent, payments: PaymentGateway,
-                     runtime: ServiceRuntime) -> tuple[str, str | None]:
+                     runtime: CartRuntime) -> tuple[str, str | None]:
     assert event.payment_intent_id is not None
     now, orders, models = utcnow(), OrderRepository(tx.session), ReadModels(tx.session)
     if not order.matches_payment(event.payment_intent_id):
@@ -137,7 +137,7 @@ async def _succeeded(tx: Tx, order: Order, event: PaymentEvent, payments: Paymen
         if not order.mark_paid(event.payment_intent_id, now):
             return "unchanged", None
         await orders.save_state(order)
-        await tx.publish(order_paid(order))
+        tx.track(order).record_paid()
         return "paid", None
     if not order.mark_mismatched(event.payment_intent_id, f"payment mismatch ({reason}): expected {expected} "
                                  f"{order.currency}, received {received} {currency}", now):
@@ -145,7 +145,7 @@ async def _succeeded(tx: Tx, order: Order, event: PaymentEvent, payments: Paymen
     log.error("paid amount differs from the order", extra={"order_id": order.id, "stripe_event": event.id})
     await models.release(order.discount_ids, order.id, now)
     await orders.save_state(order)
-    await tx.publish(order_payment_mismatched(order, expected, received, currency or order.currency))
+    tx.track(order).record_payment_mismatched(expected, received, currency or order.currency)
     key = f"mismatch-{order.id}-{event.payment_intent_id}"
     if received > 0 and not await orders.refund_made(key):
         try:
@@ -159,8 +159,7 @@ async def _succeeded(tx: Tx, order: Order, event: PaymentEvent, payments: Paymen
         await orders.save_state(order)
         await orders.add_refund(idempotency_key=key, order=order, amount=received, reason="amount_mismatch",
                                 report_id=None, stripe_refund_id=refund.id, now=now)
-        await tx.publish(order_refunded(order, received, "amount_mismatch", full=True,
-                                        currency=currency or order.currency))
+        tx.track(order).record_refunded(received, "amount_mismatch", full=True, currency=currency or order.currency)
     return "payment_mismatch", reason
 
 
@@ -173,5 +172,5 @@ async def _refunded(tx: Tx, order: Order, event: PaymentEvent) -> str:
     if not new:
         return "unchanged"
     await OrderRepository(tx.session).save_state(order)
-    await tx.publish(order_refunded(order, new, "charge_refunded", full=order.fully_refunded))
+    tx.track(order).record_refunded(new, "charge_refunded", full=order.fully_refunded)
     return "refunded"

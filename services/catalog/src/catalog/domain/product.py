@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import copy
+from dataclasses import dataclass, field
 from datetime import datetime
 
+from catalog.domain.events import ProductArchived, ProductChanged, ProductEvent, ProductPutOnSale, ProductWithdrawn
 from catalog.domain.vocabulary import Category, Condition, Route, Status
 from clinic_shared.application_errors import Invalid
 from clinic_shared.regions import US_STATES
@@ -41,6 +43,25 @@ class Product:
     version: int = 1
     created_at: datetime | None = None
     updated_at: datetime | None = None
+    # What this product records for downstream (not stored; not copied by `dataclasses.replace`).
+    events: list[ProductEvent] = field(default_factory=list, init=False, repr=False, compare=False)
+
+    def record_saved(self, before: Product | None) -> None:
+        """Record what this version, saved after `before` (None: a new product), means downstream:
+        on sale now, changed while on sale, or taken off sale; nothing for a draft that stays one."""
+        if self.for_sale:
+            on_sale_before = before is not None and before.for_sale
+            self.events.append(ProductChanged(self._copy()) if on_sale_before else ProductPutOnSale(self._copy()))
+        elif before is not None and before.for_sale:
+            self.events.append(ProductWithdrawn(self._copy()))
+
+    def record_archived(self) -> None:
+        self.events.append(ProductArchived(self._copy()))
+
+    def _copy(self) -> Product:
+        kept = copy.deepcopy(self)
+        kept.events.clear()
+        return kept
 
     def check(self) -> None:
         if not self.skus:

@@ -13,19 +13,7 @@ from catalog.domain.vocabulary import Status
 from catalog.service_layer.list_cache import Answer, ListCache, entity_tag
 from clinic_shared.application_errors import Conflict, NotFound
 from clinic_shared.events.base import utcnow
-from clinic_shared.events.catalog import ProductArchived, ProductPublished, ProductUpdated, SkuSnapshot
 from clinic_shared.runtime import ServiceRuntime
-
-
-def snapshot(p: Product, cls: type[ProductPublished] | type[ProductUpdated]) -> ProductPublished | ProductUpdated:
-    return cls(
-        product_id=p.id, slug=p.slug, name=p.name, category=p.category.value,
-        route=p.route.value if p.route else None, conditions=[c.value for c in p.conditions],
-        regions=sorted(p.regions), requires_evaluation=p.requires_evaluation, status=p.status.value,
-        skus=[SkuSnapshot(sku=s.sku, label=s.label, dose=s.dose, sessions=s.sessions, supply_days=s.supply_days)
-              for s in p.skus],
-        version=p.version,
-    )
 
 
 async def _check_unique(repo: ProductRepository, p: Product, other_than: str | None = None) -> None:
@@ -47,8 +35,7 @@ async def create_product(runtime: ServiceRuntime, data: dict[str, Any]) -> Produ
         repo = ProductRepository(tx.session)
         await _check_unique(repo, product)
         await repo.add(product)
-        if product.for_sale:
-            await tx.publish(snapshot(product, ProductPublished), subject=product.slug)
+        tx.track(product).record_saved(before=None)
     return product
 
 
@@ -100,12 +87,7 @@ async def _update_once(
         await _check_unique(repo, updated, other_than=product_id)
         if not await repo.save(updated, expected_version=current.version):
             raise _VersionMoved
-        if updated.for_sale:
-            cls = ProductPublished if not current.for_sale else ProductUpdated
-            await tx.publish(snapshot(updated, cls), subject=updated.slug)
-        elif current.for_sale:  # back to draft: off sale downstream, as an archive is
-            await tx.publish(ProductArchived(product_id=updated.id, slug=updated.slug,
-                                             skus=[s.sku for s in updated.skus], version=updated.version))
+        tx.track(updated).record_saved(before=current)
     return updated
 
 
@@ -132,9 +114,7 @@ async def _archive_once(runtime: ServiceRuntime, product_id: str, if_match: int 
         archived = replace(current, status=Status.archived, version=current.version + 1, updated_at=utcnow())
         if not await repo.save(archived, expected_version=current.version):
             raise _VersionMoved
-        await tx.publish(ProductArchived(product_id=archived.id, slug=archived.slug,
-                                         skus=[s.sku for s in archived.skus], version=archived.version),
-                         subject=archived.slug)
+        tx.track(archived).record_archived()
     return archived
 
 

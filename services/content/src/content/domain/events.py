@@ -1,4 +1,6 @@
-"""Domain events an article records; the service layer turns them into published integration events.
+"""Domain events of articles (recorded by the article) and of comments (recorded on the transaction by
+the use case: a comment is a row, not an aggregate); `service_layer/contracts.py` maps them onto the
+published integration events.
 
 Plain dataclasses: what happened, in the past tense, with what a subscriber needs and nothing
 private. They leave the service only after the article's changes are committed (the outbox).
@@ -49,3 +51,26 @@ class ArticleUnpublished:
 
 
 ArticleEvent = ArticlePublished | ArticleUpdated | ArticleUnpublished
+
+
+@dataclass(frozen=True)
+class CommentSubmitted:
+    comment_id: str
+    article_id: str
+    parent_id: str | None
+    status: str  # what moderation decided at once: approved, pending, rejected, spam
+
+
+@dataclass(frozen=True)
+class CommentApproved:
+    comment_id: str
+    article_id: str
+    decided_by: str
+
+
+@dataclass(frozen=True)
+class CommentRejected:
+    comment_id: str
+    article_id: str
+    decided_by: str
+    reason: str

@@ -7,13 +7,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from clinic_shared.application_errors import Conflict, NotFound
-from clinic_shared.events import content as contract
-from clinic_shared.events.base import Event, utcnow
+from clinic_shared.events.base import utcnow
 from clinic_shared.runtime import ServiceRuntime, Tx
 from content.adapters.article_views import ArticleFilter, ArticleView, published_by_slug, search_published
 from content.adapters.articles import ArticleRepository
 from content.adapters.read_models import CatalogView, RelatedProduct
-from content.domain import events as domain
 from content.domain.article import Article, ArticleStatus
 from content.domain.slugs import slugify
 
@@ -26,20 +24,8 @@ class ArticlePage:
     related_products: list[RelatedProduct]
 
 
-def _contract(e: domain.ArticleEvent) -> Event:
-    if isinstance(e, domain.ArticleUnpublished):
-        return contract.ArticleUnpublished(article_id=str(e.article_id), slug=e.slug, version=e.version,
-                                           occurred_at=e.occurred_at)
-    cls = contract.ArticlePublished if isinstance(e, domain.ArticlePublished) else contract.ArticleUpdated
-    return cls(article_id=str(e.article_id), slug=e.slug, title=e.title, summary=e.summary,
-               conditions=list(e.conditions), related_skus=list(e.related_skus), version=e.version,
-               occurred_at=e.occurred_at)
-
-
 async def _page(tx: Tx, article: Article) -> ArticlePage:
-    for event in article.events:
-        await tx.publish(_contract(event), subject=article.slug)
-    article.events.clear()
+    tx.track(article)  # its recorded events are published at the end of the transaction
     return ArticlePage(ArticleView.of(article), await CatalogView(tx.session).related(article.related_skus))
 
 

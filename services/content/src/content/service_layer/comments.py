@@ -12,11 +12,11 @@ from urllib.parse import quote
 
 from clinic_shared.application_errors import Invalid, NotFound
 from clinic_shared.events.base import utcnow
-from clinic_shared.events.content import CommentApproved, CommentRejected, CommentSubmitted
 from clinic_shared.runtime import ServiceRuntime
 from content.adapters.article_views import published_id_by_slug
 from content.adapters.comments import CommentRepository, CommentRow, CommentView
 from content.domain.comments import body_fingerprint, email_hash, validate_comment
+from content.domain.events import CommentApproved, CommentRejected, CommentSubmitted
 from content.domain.moderation import RATE_WINDOW, ModerationDecision, NewComment, moderate
 from content.domain.rendering import sanitize_comment
 from content.service_layer.settings import content_settings, moderation_policy
@@ -61,14 +61,11 @@ async def submit_comment(runtime: ServiceRuntime, slug: str, new: NewComment) ->
             status=decision.status, reasons=decision.reasons, created_at=now,
             decided_at=now if decided else None, decided_by=AUTO if decided else None,
         ))
-        await tx.publish(CommentSubmitted(comment_id=comment_id, article_id=article_id, parent_id=parent_id,
-                                          status=decision.status), subject=comment_id)
+        tx.record(CommentSubmitted(comment_id, article_id, parent_id, decision.status))
         if decision.status == "approved":
-            await tx.publish(CommentApproved(comment_id=comment_id, article_id=article_id, decided_by=AUTO),
-                             subject=comment_id)
+            tx.record(CommentApproved(comment_id, article_id, decided_by=AUTO))
         elif decided:
-            await tx.publish(CommentRejected(comment_id=comment_id, article_id=article_id, decided_by=AUTO,
-                                             reason=_reason(decision)), subject=comment_id)
+            tx.record(CommentRejected(comment_id, article_id, decided_by=AUTO, reason=_reason(decision)))
         stored = await repo.get(comment_id)
     assert stored is not None
     return Submitted(stored, decision)

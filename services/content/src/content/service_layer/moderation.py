@@ -6,9 +6,9 @@ from typing import Literal
 
 from clinic_shared.application_errors import NotFound
 from clinic_shared.events.base import utcnow
-from clinic_shared.events.content import CommentApproved, CommentRejected
 from clinic_shared.runtime import ServiceRuntime
 from content.adapters.comments import CommentRepository, CommentView
+from content.domain.events import CommentApproved, CommentRejected
 
 Decision = Literal["approve", "reject", "spam"]
 STATUS_OF: dict[Decision, str] = {"approve": "approved", "reject": "rejected", "spam": "spam"}
@@ -34,15 +34,13 @@ async def decide(runtime: ServiceRuntime, comment_id: str, decision: Decision, m
         now = utcnow()
         if decision == "approve":
             reasons = [f"approved by a moderator ({moderator})"]
-            event: CommentApproved | CommentRejected = CommentApproved(
-                comment_id=comment_id, article_id=current.article_id, decided_by=moderator)
+            event: CommentApproved | CommentRejected = CommentApproved(comment_id, current.article_id, moderator)
         else:
             said = reason or ("marked as spam by a moderator" if decision == "spam" else "rejected by a moderator")
             reasons = [said]
-            event = CommentRejected(comment_id=comment_id, article_id=current.article_id, decided_by=moderator,
-                                    reason=f"{status}: {said}")
+            event = CommentRejected(comment_id, current.article_id, moderator, reason=f"{status}: {said}")
         await repo.set_status(comment_id, status, now, moderator, reasons)
-        await tx.publish(event, subject=comment_id)
+        tx.record(event)
         updated = await repo.get(comment_id)
     assert updated is not None
     return updated

@@ -17,12 +17,27 @@ class Event:
 
 
 @dataclass(frozen=True, slots=True)
+class PriceChanged(Event):
+    """A SKU's price was set to a new one (a price row, not an aggregate: recorded on the transaction)."""
+
+    sku: str
+    unit_price: int
+    currency: str
+    version: int
+    previous_unit_price: int | None
+    changed_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
 class PriceMatchRequested(Event):
     report_id: str
     customer_id: str
     sku: str
     competitor_id: str
     received_at: datetime
+    competitor_price: int  # minor units, in `currency`
+    currency: str
+    region: str
 
 
 @dataclass(frozen=True, slots=True)

@@ -53,7 +53,9 @@ class PriceMatchReport:
         s = submission
         report = cls(s)
         report.audit.append(received_entry(s))
-        report.events.append(PriceMatchRequested(*report._keys(), received_at=s.created_at))
+        report.events.append(PriceMatchRequested(*report._keys(), received_at=s.created_at,
+                                                 competitor_price=s.competitor_price.amount,
+                                                 currency=s.competitor_price.currency, region=s.region))
         return report
 
     @property

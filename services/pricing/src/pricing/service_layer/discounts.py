@@ -17,7 +17,6 @@ from pricing.adapters.prices import PriceRepository
 from pricing.domain import Discount, DiscountStatus
 from pricing.service_layer import metrics
 from pricing.service_layer.boundary import after_commit
-from pricing.service_layer.contracts import publish_recorded
 
 
 @dataclass(frozen=True)
@@ -68,7 +67,7 @@ async def revoke_discount(runtime: ServiceRuntime, discount_id: str, reason: str
             return discount
         discount.revoke(reason, utcnow())
         await repo.save(discount)
-        await publish_recorded(tx, discount.events)
+        tx.track(discount)
         after_commit(tx.session, partial(metrics.discount_event, "revoked", discount))
     return discount
 
@@ -89,6 +88,6 @@ async def expire_due(runtime: ServiceRuntime, now: datetime, grace: timedelta, b
         for discount in due:
             discount.expire(now)
             await repo.save(discount)
-            await publish_recorded(tx, discount.events)
+            tx.track(discount)
         after_commit(tx.session, partial(_expired, due))
     return len(due)

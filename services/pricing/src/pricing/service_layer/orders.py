@@ -23,7 +23,6 @@ from pricing.adapters.reports import ReportRepository
 from pricing.domain import Discount, DiscountStateError
 from pricing.service_layer import metrics
 from pricing.service_layer.boundary import after_commit
-from pricing.service_layer.contracts import publish_recorded
 
 log = logging.getLogger("pricing.orders")
 
@@ -79,7 +78,7 @@ async def redeem_paid_order(tx: Tx, order: OrderPaid) -> int:
             after_commit(session, partial(metrics.redeem_refused, str(why)))
             continue
         await repo.save(discount)
-        await publish_recorded(tx, discount.events)
+        tx.track(discount)
         after_commit(session, partial(_redeemed, discount, sum(ln.discount_per_unit * ln.quantity for ln in used_by)))
         redeemed += 1
     return redeemed
@@ -104,7 +103,7 @@ async def order_refunded(tx: Tx, event: OrderRefunded) -> int:
     for discount in await repo.redeemed_by(event.order_id):
         if discount.reinstate(event.order_id, event.occurred_at.astimezone(UTC)):
             await repo.save(discount)
-            await publish_recorded(tx, discount.events)
+            tx.track(discount)
             after_commit(session, partial(metrics.discount_event, "reinstated", discount))
             reinstated += 1
     return reinstated

@@ -6,11 +6,11 @@ from dataclasses import dataclass
 
 from clinic_shared.application_errors import Invalid, NotFound
 from clinic_shared.events.base import utcnow
-from clinic_shared.events.pricing import PriceChanged
 from clinic_shared.runtime import ServiceRuntime
 from pricing.adapters.prices import Price, PriceRepository
 from pricing.adapters.sql import advisory_lock
 from pricing.domain import validate_currency
+from pricing.domain.events import PriceChanged
 
 
 @dataclass(frozen=True)
@@ -32,10 +32,8 @@ async def set_price(runtime: ServiceRuntime, sku: str, unit_price: int, currency
             return PriceView(current, await repo.for_sale(sku))
         price = Price(sku, unit_price, currency, (current.version + 1) if current else 1, utcnow(), actor)
         await repo.put(price)
-        await tx.publish(PriceChanged(
-            sku=sku, unit_price=unit_price, currency=currency, version=price.version,
-            previous_unit_price=current.unit_price if current else None, occurred_at=price.updated_at,
-        ), subject=sku)
+        tx.record(PriceChanged(sku, unit_price, currency, price.version,
+                               current.unit_price if current else None, price.updated_at))
         return PriceView(price, await repo.for_sale(sku))
 
 

@@ -38,7 +38,6 @@ from pricing.domain import (
 from pricing.service_layer import metrics
 from pricing.service_layer.boundary import after_commit
 from pricing.service_layer.commands import ReportCompetitorPrice
-from pricing.service_layer.contracts import publish_recorded
 
 
 def customer_lock(customer_id: str) -> str:
@@ -105,7 +104,7 @@ async def _submit(runtime: ServiceRuntime, policy: PriceMatchPolicy, cmd: Report
         if discount is not None:
             await discounts.add(discount)
             after_commit(session, partial(metrics.discount_event, "granted", discount))
-        await publish_recorded(tx, report.events, submission)
+        tx.track(report)
         after_commit(session, partial(metrics.policy_decided, decision, submission.created_at))
     return stored
 

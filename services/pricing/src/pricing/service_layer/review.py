@@ -23,7 +23,6 @@ from pricing.domain import Money, PriceMatchPolicy, Refund, terms_for
 from pricing.service_layer import metrics
 from pricing.service_layer.boundary import after_commit
 from pricing.service_layer.commands import DecideReport
-from pricing.service_layer.contracts import publish_recorded
 from pricing.service_layer.reports import claim_match, customer_lock
 
 
@@ -74,7 +73,7 @@ async def approve_report(runtime: ServiceRuntime, policy: PriceMatchPolicy, cmd:
         if discount is not None:
             await discounts.add(discount)
             after_commit(tx.session, partial(metrics.discount_event, "granted", discount))
-        await publish_recorded(tx, report.events, report.submission)
+        tx.track(report)
         after_commit(tx.session, partial(_decided_by_ops, stored, "approved"))
     return stored
 
@@ -89,7 +88,7 @@ async def reject_report(runtime: ServiceRuntime, cmd: DecideReport) -> StoredRep
         _require_other_person(stored, cmd.actor)
         report.reject(cmd.actor, cmd.reason, now=utcnow())
         await ReportRepository(tx.session).save(stored)
-        await publish_recorded(tx, report.events, report.submission)
+        tx.track(report)
         after_commit(tx.session, partial(_decided_by_ops, stored, "rejected"))
     return stored
 

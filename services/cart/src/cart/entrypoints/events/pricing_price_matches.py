@@ -74,6 +74,6 @@ def refunds_subscription_for(payments: PaymentGateway) -> Subscription:
 
     @price_match_refunds.handler
     async def on_refund_approved(ctx: MessageContext, event: PriceMatchRefundApproved) -> None:
-        await refunds.price_match_refund(ctx.session, ctx.publish, payments, event)
+        await refunds.price_match_refund(ctx, payments, event)
 
     return price_match_refunds

@@ -1,4 +1,5 @@
-"""Dependencies the cart's routes share: the caller (bearer and/or cart token), settings, payments."""
+"""Dependencies the cart's routes share: the typed runtime (and its settings), the caller (bearer and/or
+cart token), payments."""
 
 from __future__ import annotations
 
@@ -8,14 +9,22 @@ from fastapi import Depends, Header, Path, Request
 
 from cart.adapters.payments import PaymentGateway
 from cart.service_layer.access import Caller
-from cart.settings import CartSettings
+from cart.settings import CartRuntime, CartSettings
 from clinic_shared.auth import OptionalUser
 
 Id = Annotated[str, Path(pattern=r"^[A-Za-z0-9-]{1,64}$")]
 
 
-async def get_settings(request: Request) -> CartSettings:
-    return cast(CartSettings, request.app.state.settings)
+async def get_runtime(request: Request) -> CartRuntime:
+    runtime: CartRuntime = request.app.state.runtime  # built by bootstrap.build_runtime, typed there
+    return runtime
+
+
+RuntimeDep = Annotated[CartRuntime, Depends(get_runtime)]
+
+
+async def get_settings(runtime: RuntimeDep) -> CartSettings:
+    return runtime.settings
 
 
 async def get_payments(request: Request) -> PaymentGateway:

@@ -1,5 +1,5 @@
-"""Dependencies and parameters the routes share: the price-match policy the app was built with, a SKU
-in a path, a report's idempotency key."""
+"""Dependencies and parameters the routes share: the typed runtime and the price-match policy of its
+settings, a SKU in a path, a report's idempotency key."""
 
 from __future__ import annotations
 
@@ -9,11 +9,20 @@ from fastapi import Depends, Header, Path, Request
 
 from pricing.domain import PriceMatchPolicy
 from pricing.entrypoints.http.schemas import SKU_PATTERN
+from pricing.settings import PricingRuntime
 
 
-async def get_policy(request: Request) -> PriceMatchPolicy:
-    policy: PriceMatchPolicy = request.app.state.policy
-    return policy
+async def get_runtime(request: Request) -> PricingRuntime:
+    runtime: PricingRuntime = request.app.state.runtime  # built by bootstrap.build_runtime, typed there
+    return runtime
+
+
+RuntimeDep = Annotated[PricingRuntime, Depends(get_runtime)]
+
+
+async def get_policy(runtime: RuntimeDep) -> PriceMatchPolicy:
+    """The policy of the settings the app runs with (checked when they were read, at start-up)."""
+    return runtime.settings.policy()
 
 
 PolicyDep = Annotated[PriceMatchPolicy, Depends(get_policy)]

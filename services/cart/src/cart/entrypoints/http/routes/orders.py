@@ -6,11 +6,10 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from cart.entrypoints.http.deps import CallerDep, Id
+from cart.entrypoints.http.deps import CallerDep, Id, RuntimeDep
 from cart.entrypoints.http.schemas import OrderOut, OrderPage
 from cart.service_layer.orders import get_order, list_orders
 from clinic_shared.errors import problem_responses
-from clinic_shared.http import RuntimeDep
 
 router = APIRouter(prefix="/orders", tags=["orders"])
 

@@ -8,11 +8,10 @@ from typing import Annotated
 import stripe
 from fastapi import APIRouter, Header, Request
 
-from cart.entrypoints.http.deps import PaymentsDep, SettingsDep
+from cart.entrypoints.http.deps import PaymentsDep, RuntimeDep, SettingsDep
 from cart.entrypoints.http.schemas import WebhookAck
 from cart.service_layer.webhooks import PaymentEvent, apply_payment_event
 from clinic_shared.errors import Problem, problem_responses
-from clinic_shared.http import RuntimeDep
 
 router = APIRouter(prefix="/webhooks", tags=["webhooks"])
 log = logging.getLogger("cart.webhooks")

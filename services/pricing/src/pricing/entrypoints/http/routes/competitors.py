@@ -8,8 +8,8 @@ from fastapi import APIRouter, Response
 
 from clinic_shared.auth import Ops
 from clinic_shared.errors import Problem, problem_responses
-from clinic_shared.http import RuntimeDep
 from pricing.adapters.competitors import ListedCompetitor
+from pricing.entrypoints.http.deps import RuntimeDep
 from pricing.entrypoints.http.schemas import (
     CompetitorIn,
     CompetitorList,

@@ -9,8 +9,8 @@ from fastapi import APIRouter, Query
 
 from clinic_shared.auth import CustomerOrOps, Ops
 from clinic_shared.errors import problem_responses
-from clinic_shared.http import RuntimeDep
 from pricing.domain import DiscountStatus
+from pricing.entrypoints.http.deps import RuntimeDep
 from pricing.entrypoints.http.schemas import DecisionIn, DiscountList, DiscountOut
 from pricing.service_layer import discounts as svc
 

@@ -6,8 +6,7 @@ from fastapi import APIRouter
 
 from clinic_shared.auth import Ops
 from clinic_shared.errors import problem_responses
-from clinic_shared.http import RuntimeDep
-from pricing.entrypoints.http.deps import PolicyDep
+from pricing.entrypoints.http.deps import PolicyDep, RuntimeDep
 from pricing.entrypoints.http.schemas.policy import PolicyOut, ReviewFiguresOut
 from pricing.service_layer import figures
 

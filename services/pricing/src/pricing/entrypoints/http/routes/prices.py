@@ -6,8 +6,7 @@ from fastapi import APIRouter
 
 from clinic_shared.auth import Ops
 from clinic_shared.errors import problem_responses
-from clinic_shared.http import RuntimeDep
-from pricing.entrypoints.http.deps import SkuPath
+from pricing.entrypoints.http.deps import RuntimeDep, SkuPath
 from pricing.entrypoints.http.schemas import PriceHistoryOut, PriceIn, PriceOut, PriceVersionOut
 from pricing.service_layer import prices as svc
 

@@ -9,10 +9,9 @@ from fastapi import APIRouter, Query, Response
 
 from clinic_shared.auth import Customer, CustomerOrOps, Ops, Principal
 from clinic_shared.errors import problem_responses
-from clinic_shared.http import RuntimeDep
 from pricing.adapters.reports import UNLISTED, StoredReport
 from pricing.domain import ReportStatus
-from pricing.entrypoints.http.deps import IdempotencyKey, PolicyDep
+from pricing.entrypoints.http.deps import IdempotencyKey, PolicyDep, RuntimeDep
 from pricing.entrypoints.http.schemas import AuditOut, DecisionIn, ReportIn, ReportList, ReportOut
 from pricing.service_layer import reports as svc
 from pricing.service_layer import review

@@ -1,7 +1,11 @@
-"""The order events (cart.order.v1) made from an order."""
+"""The cart's event mapper: each domain event an order records, the cart.order.v1 contract it is
+published as, declared once per type (the cart's events have never carried a CloudEvent subject).
+Registered in `bootstrap.py`; use cases track the order (`tx.track(order).record_paid()`) and the
+transaction maps and stages its events at its end (clinic_shared.outbox.mapper)."""
 
 from __future__ import annotations
 
+from cart.domain import events as domain
 from cart.domain.order import Order, OrderStatus
 from clinic_shared.events.cart import (
     OrderClaimed,
@@ -12,6 +16,9 @@ from clinic_shared.events.cart import (
     OrderRefunded,
 )
 from clinic_shared.events.cart import OrderLine as OrderLineEvent
+from clinic_shared.outbox.mapper import EventMapper
+
+contracts = EventMapper("cart")
 
 
 def _lines(order: Order) -> list[OrderLineEvent]:
@@ -57,3 +64,33 @@ def order_refunded(order: Order, amount: int, reason: str, *, full: bool, report
 def order_claimed(order: Order) -> OrderClaimed:
     return OrderClaimed(order_id=order.id, customer_id=order.customer_id, lines=_lines(order),
                         paid=order.status is OrderStatus.paid)
+
+
+@contracts.maps(domain.OrderPlaced, subject=None)
+def _placed(e: domain.OrderPlaced) -> OrderPlaced:
+    return order_placed(e.order)
+
+
+@contracts.maps(domain.OrderClaimed, subject=None)
+def _claimed(e: domain.OrderClaimed) -> OrderClaimed:
+    return order_claimed(e.order)
+
+
+@contracts.maps(domain.OrderPaid, subject=None)
+def _paid(e: domain.OrderPaid) -> OrderPaid:
+    return order_paid(e.order)
+
+
+@contracts.maps(domain.OrderPaymentFailed, subject=None)
+def _payment_failed(e: domain.OrderPaymentFailed) -> OrderPaymentFailed:
+    return order_payment_failed(e.order)
+
+
+@contracts.maps(domain.OrderPaymentMismatched, subject=None)
+def _payment_mismatched(e: domain.OrderPaymentMismatched) -> OrderPaymentMismatched:
+    return order_payment_mismatched(e.order, e.expected, e.received, e.currency)
+
+
+@contracts.maps(domain.OrderRefunded, subject=None)
+def _refunded(e: domain.OrderRefunded) -> OrderRefunded:
+    return order_refunded(e.order, e.amount, e.reason, full=e.full, report_id=e.report_id, currency=e.currency)
