@@ -95,18 +95,20 @@ async def outbox_publish(bootstrap: str, prefix: str, url: str, events: list[Ben
             async with sessions() as s, s.begin():
                 await add_event(s, e, source="/bench")
             relay.notify()
-        while True:
-            async with sessions() as s:
-                pending = select(db.OUTBOX.c.id).where(db.OUTBOX.c.published_at.is_(None)).limit(1)
-                left = (await s.execute(pending)).first()
-            if left is None:
-                return time.perf_counter() - started
+        while await _unpublished_left(sessions):
             await asyncio.sleep(0.01)
+        return time.perf_counter() - started
     finally:
         task.cancel()
         await relay.close()
         await producer.stop()
         await engine.dispose()
+
+
+async def _unpublished_left(sessions: Any) -> bool:
+    async with sessions() as s:
+        return (await s.execute(select(db.OUTBOX.c.id).where(db.OUTBOX.c.published_at.is_(None)).limit(1))).first() \
+            is not None
 
 
 async def outbox_drain(bootstrap: str, prefix: str, url: str, events: list[BenchEvent]) -> float:
@@ -127,9 +129,7 @@ async def outbox_drain(bootstrap: str, prefix: str, url: str, events: list[Bench
         started = time.perf_counter()
         while await relay.drain_once():
             pass
-        async with sessions() as s:
-            left = (await s.execute(select(db.OUTBOX.c.id).where(db.OUTBOX.c.published_at.is_(None)).limit(1))).first()
-        if left is not None:
+        if await _unpublished_left(sessions):
             raise RuntimeError("the relay stopped with rows unsent")
         return time.perf_counter() - started
     finally:
@@ -166,8 +166,7 @@ async def _wait_for_effects(sessions: Any, table: Table, n: int) -> float:
 
 
 async def policy_consume_baseline(bootstrap: str, prefix: str, url: str, n: int) -> float:
-    # bench/ is on sys.path when this file runs. The baseline keeps its own Subscription and context: the
-    # shared Subscription's handlers stage recorded events through the Tx, which the baseline's context is not.
+    # bench/ is on sys.path when this file runs. The frozen baseline keeps its own Subscription and context.
     from baseline_consumer import BaselineContext, EventConsumer
     from baseline_consumer import Subscription as BaselineSubscription
 

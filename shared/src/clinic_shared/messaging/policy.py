@@ -267,12 +267,28 @@ class ConsumerPolicy:
             return await self._dead_letter(record, read)
         envelope, event, handler = read
         with self._span(topic, envelope):
-            try:
+            return await self._apply_alone(record, envelope, event, handler)
+
+    async def _apply_alone(self, record: ConsumerRecord, envelope: Envelope, event: Event, handler: Handler, *,
+                           failed: Exception | None = None) -> str:
+        """Apply the record in transactions of its own, retried with backoff, else dead-letter it;
+        returns the outcome (counted). `failed`: its first attempt already failed (in a batch's
+        savepoint), which counts as attempt 1."""
+        topic = record.topic
+        try:
+            if failed is None:
                 outcome = await self._apply_with_retries(envelope, event, handler, topic)
-            except Exception as exc:
-                if is_outage(exc):
-                    raise Outage(str(exc)) from exc
-                return await self._dead_letter(record, exc)
+            elif not _retriable(failed) or self._max_attempts <= 1:
+                raise failed
+            else:
+                CONSUMER_RETRIES.labels(self.service, topic).inc()
+                await asyncio.sleep(self._backoff)
+                outcome = await self._apply_with_retries(envelope, event, handler, topic,
+                                                         attempts=self._max_attempts - 1, retried=True)
+        except Exception as exc:
+            if is_outage(exc):
+                raise Outage(str(exc)) from exc
+            return await self._dead_letter(record, exc)
         return self._count(topic, outcome)
 
     async def _handle_in_segment(self, segment: _Segment, record: ConsumerRecord, reads: list[_Read],
@@ -293,26 +309,13 @@ class ConsumerPolicy:
         envelope, event, handler = read
         with self._span(topic, envelope):
             try:
-                outcome = await segment.apply(envelope, event, handler, ahead=reads[index:])
+                outcome = await segment.apply(envelope, event, handler, reads=reads, index=index)
             except Exception as exc:
                 if is_outage(exc):
                     raise Outage(str(exc)) from exc
                 # Rolled back to its savepoint: commit the records before it, then this one alone.
                 await segment.commit(done)
-                try:
-                    if not _retriable(exc) or self._max_attempts <= 1:
-                        raise
-                    CONSUMER_RETRIES.labels(self.service, topic).inc()
-                    await asyncio.sleep(self._backoff)
-                    outcome = await self._apply_with_retries(envelope, event, handler, topic,
-                                                             attempts=self._max_attempts - 1, retried=True)
-                except Exception as alone:
-                    if is_outage(alone):
-                        raise Outage(str(alone)) from alone
-                    await self._dead_letter(record, alone)
-                    done[tp] = record.offset + 1
-                    return
-                self._count(topic, outcome)
+                await self._apply_alone(record, envelope, event, handler, failed=exc)
                 done[tp] = record.offset + 1
                 return
         segment.confirm(tp, record.offset + 1, topic, outcome)
@@ -370,9 +373,17 @@ class ConsumerPolicy:
                 async with self._sessions() as session, session.begin():
                     if not await claim(session, self.name, envelope.id, envelope.type):
                         return "duplicate"
-                    await handler(MessageContext(session, f"/{self.service}", envelope=envelope), event)
+                    await self._run_handler(session, envelope, event, handler)
                 self._on_commit()
         return "processed"
+
+    async def _run_handler(self, session: AsyncSession, envelope: Envelope, event: Event, handler: Handler) -> None:
+        """The handler as a use case: the domain events it recorded on its context go through the
+        subscription's mapper into the outbox before the transaction commits, as
+        `ServiceRuntime.transaction()` does for a route (clinic_shared.outbox.mapper)."""
+        ctx = MessageContext(session, f"/{self.service}", envelope=envelope, mapper=self.subscription.mapper)
+        await handler(ctx, event)
+        await ctx.publish_recorded()
 
     async def _dead_letter(self, record: ConsumerRecord, error: BaseException) -> str:
         # Nothing reaches the DLQ while the database is down: the error may be its absence.
@@ -450,20 +461,23 @@ class _Segment:
         self._positions: dict[TopicPartition, int] = {}
         self._outcomes: list[tuple[str, str]] = []
 
-    async def apply(self, envelope: Envelope, event: Event, handler: Handler, *, ahead: list[_Read]) -> str:
+    async def apply(self, envelope: Envelope, event: Event, handler: Handler, *, reads: list[_Read],
+                    index: int) -> str:
+        """Apply the record at `index` of the batch's `reads` in its savepoint (opening the
+        transaction, and claiming the ids from `index` on, if none is open)."""
         policy = self._policy
         if self._session is None:
             self._session = policy._sessions()
             await self._session.begin()
             self._claimed = await claim_many(self._session, policy.name, [
-                (r[0].id, r[0].type) for r in ahead if isinstance(r, tuple)])
+                (r[0].id, r[0].type) for r in reads[index:] if isinstance(r, tuple)])
         session = self._session
         if envelope.id not in self._claimed:
             return "duplicate"  # processed before, or earlier in this batch
         self._claimed.discard(envelope.id)
         try:
             async with session.begin_nested():
-                await handler(MessageContext(session, f"/{policy.service}", envelope=envelope), event)
+                await policy._run_handler(session, envelope, event, handler)
         except BaseException:
             self._claimed.add(envelope.id)  # not applied: its claim is taken back at the commit
             raise

@@ -8,15 +8,15 @@ the event types it deliberately ignores on the topics it reads.
 
 The event class (or a union of classes) is read from the handler's annotation. Each handler runs as a
 use case does: the domain events it records on `ctx` (`ctx.track(aggregate)`, `ctx.record(event)`)
-are mapped by the service's mapper and staged when it returns, before the consumer commits
-(`clinic_shared.outbox.mapper`); the runtime binds its subscriptions to that mapper. A subscription
+are mapped by the subscription's mapper and staged by the consumer policy when it returns, before
+the consumer commits (`clinic_shared.outbox.mapper`); the runtime binds its subscriptions to the
+service's mapper. A subscription
 reads whole topics, so every other type on them must be named in `ignore=`: a type that is neither
 handled nor ignored (a producer's new v2, a typo) is dead-lettered with its reason, never skipped.
 """
 
 from __future__ import annotations
 
-import functools
 import types
 import typing
 from collections.abc import Awaitable, Callable, Iterable
@@ -60,8 +60,7 @@ class Subscription:
         self.name = name
         self.mapper = mapper
         # The dict form is the older registration style; `@subscription.handler` is the usual one.
-        # Each is kept wrapped: it stages what the handler recorded (`_collecting`).
-        self.handlers: dict[type[Event], Handler] = {cls: self._collecting(h) for cls, h in (handlers or {}).items()}
+        self.handlers: dict[type[Event], Handler] = dict(handlers or {})
         self.ignored: frozenset[str] = frozenset(cls.TYPE for cls in ignore)
         self._ignored_topics = {cls.TOPIC for cls in ignore}
 
@@ -74,20 +73,6 @@ class Subscription:
         self.mapper = mapper
         return self
 
-    def _collecting(self, func: Handler) -> Handler:
-        """`func`, then its recorded domain events staged, inside the consumer's transaction. An
-        event recorded where no mapper is bound fails the message (retried, then dead-lettered),
-        never dropped."""
-
-        @functools.wraps(func)
-        async def collecting(ctx: MessageContext, event: Any) -> None:
-            await func(ctx, event)
-            if ctx.mapper is None:
-                ctx.mapper = self.mapper
-            await ctx.publish_recorded()
-
-        return collecting
-
     def handler(self, func: Handler) -> Handler:
         """Register `func` for the event class(es) its second parameter is annotated with."""
         hints = typing.get_type_hints(func)
@@ -97,7 +82,7 @@ class Subscription:
         for cls in _event_classes(hints[params[1]]):
             if cls in self.handlers:
                 raise TypeError(f"{cls.__name__} is handled twice in subscription {self.name}")
-            self.handlers[cls] = self._collecting(func)
+            self.handlers[cls] = func
         return func
 
     @property
@@ -109,4 +94,3 @@ class Subscription:
             if event_type == cls.TYPE:
                 return cls, handler
         return None
-

@@ -8,7 +8,7 @@ A use case never builds a contract. It changes an aggregate (which appends to it
 hands the aggregate to `tx.track(...)`; where a change has no aggregate object (a price row, a
 moderation decision), it records the domain event on the transaction itself, `tx.record(...)`. Both
 end in the same place: `Tx.publish_recorded()`, run by `ServiceRuntime.transaction()` before it
-commits and by every subscription handler before the consumer commits.
+commits and by the consumer policy after every handler, before the consumer commits.
 
 Each service declares one mapper (`<service>/service_layer/contracts.py`) and registers it in its
 `bootstrap.py` (`ServiceRuntime(mapper=...)`). The subject of each contract is declared per domain
